@@ -1,0 +1,17 @@
+package dev.vigil.core.config;
+
+import dev.vigil.core.ResourceType;
+import dev.vigil.core.config.spec.ResourceSpec;
+import java.util.List;
+
+/**
+ * One protected resource: its unique tag, its type, the tags of the resources it depends on
+ * (which must be in service before it), and the type-specific settings.
+ */
+public record ResourceConfig(String tag, ResourceType type, List<String> dependsOn, ResourceSpec spec) {
+
+    /** The resource's id as status prints it (e.g. {@code IP-10.0.0.5}, a mount point, a data directory). */
+    public String id() {
+        return spec == null ? tag : spec.id();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.vigil.core.config;
+
+import dev.vigil.core.ShutdownStrategy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration of one server, parsed once at start-up. Immutable; nothing
+ * below the loader ever sees a raw {@code Config}.
+ *
+ * @param serverName       this server's name (one of {@code cluster.servers})
+ * @param stateDir         where the daemon keeps its pid file, token and persisted state
+ * @param shutdownStrategy what an orderly stop does with hierarchies in service here
+ * @param sources          the files the configuration was read from, main file first
+ */
+public record VigilConfig(String serverName, Path stateDir, ClusterSettings cluster, AdminSettings admin,
+                          LogSettings logs, ShutdownStrategy shutdownStrategy, List<HierarchyConfig> hierarchies,
+                          List<Path> sources) {
+
+    public ServerConfig localServer() {
+        return cluster.server(serverName).orElseThrow();
+    }
+
+    public Optional<HierarchyConfig> hierarchy(String rootTag) {
+        return hierarchies.stream().filter(h -> h.tag().equals(rootTag)).findFirst();
+    }
+
+    /** The hierarchy containing the resource tagged {@code resourceTag}, if any. */
+    public Optional<HierarchyConfig> hierarchyOf(String resourceTag) {
+        return hierarchies.stream().filter(h -> h.resource(resourceTag).isPresent()).findFirst();
+    }
+}
