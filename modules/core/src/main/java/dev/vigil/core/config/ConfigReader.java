@@ -373,9 +373,9 @@ public final class ConfigReader {
         return object.toConfig();
     }
 
-    /** The closest candidate within an edit distance of 2 (or a third of the length), if any. */
+    /** The closest candidate within an edit distance of a third of the length (at least 1), if any. */
     public static Optional<String> closest(String word, java.util.Collection<String> candidates) {
-        int limit = Math.max(2, word.length() / 3);
+        int limit = Math.max(1, word.length() / 3);
         return candidates.stream()
                 .map(c -> Map.entry(c, distance(word.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT))))
                 .filter(e -> e.getValue() <= limit)
