@@ -1,15 +1,20 @@
 package dev.vigil.core.config;
 
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import dev.vigil.core.ResourceType;
 import dev.vigil.core.ShutdownStrategy;
 import dev.vigil.core.Switchback;
 import dev.vigil.core.config.spec.Addresses;
+import dev.vigil.core.config.spec.FilesystemSpec;
+import dev.vigil.core.config.spec.IpSpec;
+import dev.vigil.core.config.spec.PostgresqlSpec;
 import dev.vigil.core.config.spec.ResourceSpec;
 import dev.vigil.core.config.spec.ResourceSpecReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,16 +23,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Turns the merged {@code vigil { ... }} object into a {@link VigilConfig}, checking every key
  * and every cross-reference (servers, tags, dependencies, priorities) and recording each
- * problem with its file and line.
+ * problem with its file and line. Cross-checks use whatever parts are valid, so one wrong
+ * entry does not hide the problems of the others.
  */
 final class ConfigValidator {
     private final Problems problems;
     private final ConfigObject referenceVigil;
+    /** Every server name written in cluster.servers (even in an entry with other problems). */
+    private final Set<String> serverNames = new LinkedHashSet<>();
+    /** The valid server entries by name, with the reader of each (to place problems on them). */
+    private final Map<String, ServerConfig> servers = new LinkedHashMap<>();
+    private final Map<String, ConfigReader> serverReaders = new HashMap<>();
+    /** Tag of every resource read so far → where it was written, to find duplicates across hierarchies. */
+    private final Map<String, String> tagOwners = new HashMap<>();
+    /** Resource entries refused as a second use of a tag: their other checks would only echo that. */
+    private final Set<ConfigReader> tagCopies = new HashSet<>();
 
     ConfigValidator(Problems problems, ConfigObject referenceVigil) {
         this.problems = problems;
@@ -40,36 +54,56 @@ final class ConfigValidator {
         Path stateDir = absolutePath(root, "state-dir");
         ShutdownStrategy strategy = root.enumValue("shutdown-strategy", ShutdownStrategy.class);
         ClusterSettings cluster = cluster(root.object("cluster"));
-        AdminSettings admin = admin(root.object("admin"));
+        ConfigReader adminReader = root.object("admin");
+        AdminSettings admin = admin(adminReader);
         LogSettings logs = logs(root.object("logs"));
 
         ConfigReader hierarchyDefaults = root.object("hierarchy-defaults");
-        if (hierarchyDefaults != null) {
-            hierarchyDefaults.enumValue("switchback", Switchback.class);
-        }
-        ConfigReader resourceDefaults = root.object("resource-defaults");
-        Map<ResourceType, ConfigObject> typeDefaults = resourceDefaults(resourceDefaults);
+        Switchback defaultSwitchback = hierarchyDefaults == null ? null
+                : hierarchyDefaults.enumValue("switchback", Switchback.class);
+        Map<ResourceType, ConfigObject> typeDefaults = resourceDefaults(root.object("resource-defaults"));
 
-        List<HierarchyConfig> hierarchies = new ArrayList<>();
-        Map<String, String> tagOwners = new HashMap<>();
+        // Every tag first, then the graphs: a dependency on a tag of another hierarchy is named as such.
+        List<Entry> entries = new ArrayList<>();
         for (ConfigReader h : root.objectList("hierarchies")) {
-            HierarchyConfig hc = hierarchy(h, hierarchyDefaults, typeDefaults, cluster, tagOwners);
+            entries.add(hierarchy(h, defaultSwitchback, typeDefaults));
+        }
+        checkSharedTargets(entries);
+        List<HierarchyConfig> hierarchies = new ArrayList<>();
+        for (Entry e : entries) {
+            HierarchyConfig hc = e.build(DependencyGraph.check(e.reader(), e.tag(), e.resources(), e.readers(),
+                    tagOwners, e.dependenciesRead()));
             if (hc != null) {
                 hierarchies.add(hc);
             }
         }
         root.finish();
-
-        if (serverName != null && cluster != null && cluster.server(serverName).isEmpty()) {
-            root.problem("server", "'" + serverName + "' is not one of cluster.servers (known: "
-                    + String.join(", ", cluster.servers().stream().map(ServerConfig::name).toList()) + ")");
-        }
-        if (cluster != null && serverName != null && admin != null) {
-            cluster.server(serverName).filter(s -> s.port() == admin.port()).ifPresent(s ->
-                    root.problem("admin", "admin.port " + admin.port()
-                            + " is the cluster port of this server; choose another"));
-        }
+        checkLocalServer(root, serverName, adminReader, admin);
         return new VigilConfig(serverName, stateDir, cluster, admin, logs, strategy, List.copyOf(hierarchies), sources);
+    }
+
+    /** This server is one of the servers, and its admin port differs from its cluster port. */
+    private void checkLocalServer(ConfigReader root, String serverName, ConfigReader adminReader, AdminSettings admin) {
+        if (serverName == null || serverNames.isEmpty()) {
+            return;
+        }
+        if (!serverNames.contains(serverName)) {
+            root.problem("server", "'" + serverName + "' is not among cluster.servers "
+                    + ConfigReader.hint(serverName, "known", serverNames));
+            return;
+        }
+        ServerConfig local = servers.get(serverName);
+        if (local == null || admin == null || local.port() != admin.port()) {
+            return;
+        }
+        ConfigReader entry = serverReaders.get(serverName);
+        if (adminReader.written("port") || !entry.written("port")) {
+            adminReader.problem("port", admin.port() + " is also the cluster port of this server '" + serverName
+                    + "' (" + entry.path("port") + "); choose another port");
+        } else {
+            entry.problem("port", local.port() + " is also the admin port of this server (admin.port, the default);"
+                    + " choose another port or set admin.port");
+        }
     }
 
     private Path absolutePath(ConfigReader r, String key) {
@@ -91,15 +125,12 @@ final class ConfigValidator {
         String name = c.string("name");
         if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
             c.problem("name", "'" + name + "' may contain only letters, digits, '-' and '_'");
+            name = null;
         }
-        List<ServerConfig> servers = new ArrayList<>();
         boolean allValid = true;
-        Set<String> names = new HashSet<>();
         Map<String, String> addresses = new HashMap<>();
-        List<ConfigReader> entries = c.objectList("servers");
-        if (c.has("servers") && entries.isEmpty()) {
-            c.problem("servers", "at least one server is required");
-        }
+        List<ConfigReader> entries = c.objectList("servers",
+                "at least one server is required, e.g. [ { name = n1, host = \"10.200.0.1\" } ]");
         for (ConfigReader s : entries) {
             String serverName = s.string("name");
             String host = s.string("host");
@@ -108,8 +139,9 @@ final class ConfigValidator {
                 s.problem("name", "'" + serverName + "' may contain only letters, digits, '.', '-' and '_'");
                 serverName = null;
             }
-            if (serverName != null && !names.add(serverName)) {
+            if (serverName != null && !serverNames.add(serverName)) {
                 s.problem("name", "duplicate server name '" + serverName + "'");
+                serverName = null;
             }
             if (host != null && !Addresses.isHost(host)) {
                 s.problem("host", "'" + host + "' is not an IPv4 address or host name");
@@ -117,35 +149,50 @@ final class ConfigValidator {
             }
             if (host != null && port != null) {
                 String address = host + ":" + port;
-                String other = addresses.putIfAbsent(address, serverName);
+                String other = addresses.putIfAbsent(address, serverName == null ? "?" : serverName);
                 if (other != null) {
                     s.problem("port", "address " + address + " is already used by server '" + other + "'");
+                    port = null;
                 }
             }
             if (serverName != null && host != null && port != null) {
-                servers.add(new ServerConfig(serverName, host, port));
+                servers.put(serverName, new ServerConfig(serverName, host, port));
+                serverReaders.put(serverName, s);
             } else {
                 allValid = false;
             }
         }
-        FailureDetectorSettings fd = null;
-        ConfigReader f = c.object("failure-detector");
-        if (f != null) {
-            Duration interval = f.duration("heartbeat-interval", Duration.ofMillis(10), Duration.ofSeconds(60));
-            Duration pause = f.duration("acceptable-heartbeat-pause", Duration.ofMillis(10), Duration.ofMinutes(10));
-            Double threshold = f.number("threshold", 1.0, 100.0);
-            if (interval != null && pause != null && pause.compareTo(interval) <= 0) {
-                f.problem("acceptable-heartbeat-pause", "must be longer than heartbeat-interval ("
-                        + interval.toMillis() + "ms)");
-            } else if (interval != null && pause != null && threshold != null) {
-                fd = new FailureDetectorSettings(interval, pause, threshold);
-            }
-        }
+        FailureDetectorSettings fd = failureDetector(c.object("failure-detector"));
         Duration downAfter = c.duration("down-after", Duration.ofMillis(100), Duration.ofMinutes(10));
         if (name == null || fd == null || downAfter == null || !allValid || servers.isEmpty()) {
             return null;
         }
-        return new ClusterSettings(name, List.copyOf(servers), fd, downAfter);
+        return new ClusterSettings(name, List.copyOf(servers.values()), fd, downAfter);
+    }
+
+    private static FailureDetectorSettings failureDetector(ConfigReader f) {
+        if (f == null) {
+            return null;
+        }
+        Duration interval = f.duration("heartbeat-interval", Duration.ofMillis(10), Duration.ofSeconds(60));
+        Duration pause = f.duration("acceptable-heartbeat-pause", Duration.ofMillis(10), Duration.ofMinutes(10));
+        Double threshold = f.number("threshold", 1.0, 100.0);
+        if (interval == null || pause == null || threshold == null) {
+            return null;
+        }
+        if (pause.compareTo(interval) > 0) {
+            return new FailureDetectorSettings(interval, pause, threshold);
+        }
+        // Name the key the operator wrote: a lowered pause, or a raised interval over the default pause.
+        if (f.written("acceptable-heartbeat-pause") || !f.written("heartbeat-interval")) {
+            f.problem("acceptable-heartbeat-pause", ConfigReader.human(pause)
+                    + " must be longer than heartbeat-interval (" + ConfigReader.human(interval) + ")");
+        } else {
+            f.problem("heartbeat-interval", ConfigReader.human(interval)
+                    + " must be shorter than acceptable-heartbeat-pause (" + ConfigReader.human(pause)
+                    + ", the default); lower it or raise acceptable-heartbeat-pause");
+        }
+        return null;
     }
 
     private AdminSettings admin(ConfigReader a) {
@@ -167,126 +214,201 @@ final class ConfigValidator {
         return dir == null || size == null || files == null ? null : new LogSettings(dir, size, files);
     }
 
+    /**
+     * The defaults of each resource type: reference.conf's, overridden by the operator's. An
+     * operator may give a default for any key the type reads; any other key is a typo, left
+     * unread so that finish() reports it.
+     */
     private Map<ResourceType, ConfigObject> resourceDefaults(ConfigReader defaults) {
-        Map<ResourceType, ConfigObject> out = new HashMap<>();
-        if (defaults == null) {
-            return out;
-        }
         ConfigObject reference = (ConfigObject) referenceVigil.get("resource-defaults");
+        Map<ResourceType, ConfigObject> out = new EnumMap<>(ResourceType.class);
         for (ResourceType type : ResourceType.values()) {
-            ConfigReader d = defaults.object(type.configName());
+            ConfigReader d = defaults == null ? null : defaults.object(type.configName());
             if (d == null) {
+                out.put(type, (ConfigObject) reference.get(type.configName()));
                 continue;
             }
-            // Operators may override the defaults that exist; any other key is a typo, left
-            // unread so that finish() reports it.
-            ConfigObject known = (ConfigObject) reference.get(type.configName());
-            for (String key : d.keys()) {
-                if (known.containsKey(key)) {
-                    d.has(key);
-                }
-            }
+            specKeys(type).forEach(d::has);
             out.put(type, d.object());
         }
         return out;
     }
 
-    private HierarchyConfig hierarchy(ConfigReader h, ConfigReader hierarchyDefaults,
-                                      Map<ResourceType, ConfigObject> typeDefaults, ClusterSettings cluster,
-                                      Map<String, String> tagOwners) {
+    /** The keys the reader of {@code type} asks for: read once from an empty entry. */
+    private static Set<String> specKeys(ResourceType type) {
+        ConfigReader probe = new ConfigReader(ConfigFactory.empty().root(), "", new Problems());
+        ResourceSpecReader.read(type, probe);
+        return probe.readKeys();
+    }
+
+    /** A hierarchy entry read but not yet checked as a graph. */
+    private record Entry(ConfigReader reader, String tag, Map<String, Integer> priorities, Switchback switchback,
+                         List<ResourceConfig> resources, Map<String, ConfigReader> readers, boolean tagsOk,
+                         boolean dependenciesRead) {
+
+        /** The hierarchy, or {@code null} when anything about it is wrong (the problem is recorded). */
+        HierarchyConfig build(boolean graphOk) {
+            boolean specsOk = resources.stream().allMatch(r -> r.spec() != null);
+            if (tag == null || !tagsOk || !graphOk || !specsOk || switchback == null || priorities.isEmpty()) {
+                return null;
+            }
+            return new HierarchyConfig(tag, priorities, switchback, List.copyOf(resources));
+        }
+    }
+
+    private Entry hierarchy(ConfigReader h, Switchback defaultSwitchback,
+                            Map<ResourceType, ConfigObject> typeDefaults) {
         String tag = tag(h, "tag");
-        boolean prioritiesWritten = h.keys().contains("priorities");
-        Map<String, Integer> priorities = h.intMap("priorities", 1, 999);
-        if (prioritiesWritten && priorities.isEmpty()) {
-            h.problem("priorities", "needs at least one server with its priority, e.g. { n1 = 1, n2 = 10 }");
-        }
-        Map<Integer, String> byPriority = new HashMap<>();
-        priorities.forEach((server, prio) -> {
-            String other = byPriority.putIfAbsent(prio, server);
-            if (other != null) {
-                h.problem("priorities", "servers '" + other + "' and '" + server + "' share priority " + prio
-                        + "; each server needs its own");
-            }
-        });
-        if (cluster != null) {
-            List<String> known = cluster.servers().stream().map(ServerConfig::name).toList();
-            for (String server : priorities.keySet()) {
-                if (cluster.server(server).isEmpty()) {
-                    String hint = ConfigReader.closest(server, known).map(n -> "did you mean '" + n + "'? ").orElse("");
-                    h.problem("priorities", "unknown server '" + server + "' (" + hint + "known: "
-                            + String.join(", ", known) + ")");
-                }
-            }
-        }
-        Switchback switchback = h.has("switchback") ? h.enumValue("switchback", Switchback.class)
-                : hierarchyDefaults == null ? Switchback.INTELLIGENT
-                : hierarchyDefaults.enumValue("switchback", Switchback.class);
+        Map<String, Integer> priorities = priorities(h);
+        Switchback switchback = h.has("switchback") ? h.enumValue("switchback", Switchback.class) : defaultSwitchback;
 
         List<ResourceConfig> resources = new ArrayList<>();
         Map<String, ConfigReader> readers = new LinkedHashMap<>();
-        boolean resourcesWritten = h.keys().contains("resources");
-        List<ConfigReader> entries = h.objectList("resources");
-        if (resourcesWritten && entries.isEmpty()) {
-            h.problem("resources", "a hierarchy needs at least one resource");
-        }
-        for (ConfigReader r : entries) {
-            ResourceConfig rc = resource(r, typeDefaults);
-            if (rc != null) {
-                if (readers.containsKey(rc.tag())) {
-                    r.problem("tag", "duplicate tag '" + rc.tag() + "' (also at line "
-                            + readers.get(rc.tag()).origin().lineNumber() + ")");
-                    continue;
-                }
-                String otherHierarchy = tagOwners.putIfAbsent(rc.tag(), tag == null ? "?" : tag);
-                if (otherHierarchy != null) {
-                    r.problem("tag", "duplicate tag '" + rc.tag() + "': already used in hierarchy '" + otherHierarchy
-                            + "'; a tag names one resource of the cluster");
-                    continue;
-                }
-                readers.put(rc.tag(), r);
-                resources.add(rc);
+        boolean tagsOk = true;
+        boolean dependenciesRead = true;
+        for (ConfigReader r : h.objectList("resources", "a hierarchy needs at least one resource")) {
+            Resource read = resource(r, typeDefaults);
+            dependenciesRead &= read.dependenciesRead();
+            ResourceConfig rc = read.config();
+            if (rc == null) {
+                continue;
             }
+            if (readers.containsKey(rc.tag())) {
+                r.problem("tag", "duplicate tag '" + rc.tag() + "' (also at line "
+                        + readers.get(rc.tag()).origin("tag").lineNumber() + ")");
+                tagsOk = false;
+                continue;
+            }
+            String owner = tagOwners.putIfAbsent(rc.tag(), "hierarchy '" + (tag == null ? "?" : tag) + "' ("
+                    + problems.place(r.origin("tag")) + ")");
+            if (owner != null) {
+                r.problem("tag", "duplicate tag '" + rc.tag() + "': already used in " + owner
+                        + "; a tag names one resource of the cluster");
+                tagCopies.add(r);
+                tagsOk = false;
+            }
+            readers.put(rc.tag(), r);
+            resources.add(rc);
         }
-        if (tag == null) {
-            return null;
-        }
-        boolean graphOk = checkGraph(h, tag, resources, readers);
-        boolean specsOk = resources.stream().allMatch(r -> r.spec() != null);
-        if (!graphOk || !specsOk || switchback == null || priorities.isEmpty()) {
-            return null;
-        }
-        return new HierarchyConfig(tag, priorities, switchback, List.copyOf(resources));
+        return new Entry(h, tag, priorities, switchback, resources, readers, tagsOk, dependenciesRead);
     }
 
-    private ResourceConfig resource(ConfigReader r, Map<ResourceType, ConfigObject> typeDefaults) {
+    /**
+     * Two resources of the cluster protecting the same thing (a virtual address, a device, a
+     * mount point, a data directory) would fight over it: each one is refused after the first.
+     */
+    private void checkSharedTargets(List<Entry> entries) {
+        Map<String, String> owners = new HashMap<>();
+        for (Entry e : entries) {
+            for (ResourceConfig r : e.resources()) {
+                ConfigReader reader = e.readers().get(r.tag());
+                if (tagCopies.contains(reader)) {
+                    continue;
+                }
+                targets(r.spec()).forEach((key, value) -> {
+                    String owner = owners.putIfAbsent(key + " " + value, "resource '" + r.tag() + "' ("
+                            + problems.place(reader.origin(key)) + ")");
+                    if (owner != null) {
+                        reader.problem(key, "'" + value + "' is also the " + key + " of " + owner
+                                + "; two resources cannot protect the same one");
+                    }
+                });
+            }
+        }
+    }
+
+    /** What a resource takes exclusively, by the key that names it. */
+    private static Map<String, String> targets(ResourceSpec spec) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (spec instanceof IpSpec ip) {
+            out.put("address", ip.address());
+        } else if (spec instanceof FilesystemSpec fs) {
+            out.put("device", fs.device());
+            out.put("mount-point", fs.mountPoint());
+        } else if (spec instanceof PostgresqlSpec pg) {
+            out.put("data-dir", pg.dataDir());
+        }
+        return out;
+    }
+
+    /** {@code priorities { n1 = 1, n2 = 10 }} in ascending order of priority; empty after a problem. */
+    private Map<String, Integer> priorities(ConfigReader h) {
+        ConfigReader p = h.object("priorities");
+        if (p == null) {
+            return Map.of();
+        }
+        if (p.keys().isEmpty()) {
+            h.problem("priorities", "needs at least one server with its priority, e.g. { n1 = 1, n2 = 10 }");
+            return Map.of();
+        }
+        boolean ok = true;
+        Map<Integer, String> byPriority = new HashMap<>();
+        List<Map.Entry<String, Integer>> entries = new ArrayList<>();
+        for (String server : p.keys()) {
+            Integer prio = p.integer(server, 1, 999);
+            if (!serverNames.isEmpty() && !serverNames.contains(server)) {
+                p.problem(server, "unknown server '" + server + "' " + ConfigReader.hint(server, "known", serverNames));
+                ok = false;
+            }
+            if (prio == null) {
+                ok = false;
+                continue;
+            }
+            String other = byPriority.putIfAbsent(prio, server);
+            if (other != null) {
+                p.problem(server, "priority " + prio + " is also the priority of '" + other
+                        + "'; each server needs its own");
+                ok = false;
+            }
+            entries.add(Map.entry(server, prio));
+        }
+        if (!ok) {
+            return Map.of();
+        }
+        entries.sort(Map.Entry.comparingByValue());
+        Map<String, Integer> out = new LinkedHashMap<>();
+        entries.forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /**
+     * One resource entry. Its config lacks type and spec when its type is missing or unknown,
+     * and lacks spec when its type-specific keys are wrong, so the dependency checks still run
+     * and report in the same pass; it is {@code null} only without a usable tag.
+     */
+    /** A resource entry as read, and whether its depends-on could be read (else the graph is incomplete). */
+    private record Resource(ResourceConfig config, boolean dependenciesRead) {
+    }
+
+    private Resource resource(ConfigReader r, Map<ResourceType, ConfigObject> typeDefaults) {
         String tag = tag(r, "tag");
         String typeName = r.string("type");
+        int before = problems.count();
         List<String> dependsOn = r.has("depends-on") ? r.stringList("depends-on") : List.of();
-        if (new HashSet<>(dependsOn).size() != dependsOn.size()) {
-            r.problem("depends-on", "lists the same tag twice");
+        boolean dependenciesRead = problems.count() == before;
+        Set<String> seen = new LinkedHashSet<>();
+        for (String dep : dependsOn) {
+            if (!seen.add(dep)) {
+                r.problem("depends-on", "lists '" + dep + "' twice");
+            }
         }
-        if (typeName == null) {
-            return null;
-        }
-        Optional<ResourceType> type = ResourceType.fromConfigName(typeName);
-        if (type.isEmpty()) {
+        Optional<ResourceType> type = typeName == null ? Optional.empty() : ResourceType.fromConfigName(typeName);
+        if (typeName != null && type.isEmpty()) {
             List<String> names = new ArrayList<>();
             for (ResourceType t : ResourceType.values()) {
                 names.add(t.configName());
             }
-            String hint = ConfigReader.closest(typeName, names).map(n -> " (did you mean '" + n + "'?)").orElse("");
-            r.problem("type", "unknown resource type '" + typeName + "'" + hint + "; known types: "
-                    + String.join(", ", names));
-            return null;
+            r.problem("type", "unknown resource type '" + typeName + "' " + ConfigReader.hint(typeName, "known", names));
         }
-        ConfigReader withDefaults = r.withFallback(typeDefaults.get(type.get()));
-        ResourceSpec spec = ResourceSpecReader.read(type.get(), withDefaults);
-        if (tag == null) {
-            return null;
+        ResourceSpec spec = null;
+        if (type.isPresent()) {
+            String defaultsPath = "vigil.resource-defaults." + type.get().configName();
+            spec = ResourceSpecReader.read(type.get(), r.withFallback(typeDefaults.get(type.get()), defaultsPath));
+        } else {
+            r.ignoreUnread();
         }
-        // Kept even when the type-specific keys are wrong (spec == null), so that the
-        // dependency checks still run and report in the same pass.
-        return new ResourceConfig(tag, type.get(), List.copyOf(dependsOn), spec);
+        return new Resource(tag == null ? null : new ResourceConfig(tag, type.orElse(null), List.copyOf(seen), spec),
+                dependenciesRead);
     }
 
     private static String tag(ConfigReader r, String key) {
@@ -296,103 +418,5 @@ final class ConfigValidator {
             return null;
         }
         return tag;
-    }
-
-    /** Dependencies known and within the hierarchy, no cycle, the root exists and reaches everything. */
-    private boolean checkGraph(ConfigReader h, String rootTag, List<ResourceConfig> resources,
-                               Map<String, ConfigReader> readers) {
-        boolean ok = true;
-        Set<String> tags = readers.keySet();
-        for (ResourceConfig r : resources) {
-            for (String dep : r.dependsOn()) {
-                if (dep.equals(r.tag())) {
-                    readers.get(r.tag()).problem("depends-on", "'" + r.tag() + "' depends on itself");
-                    ok = false;
-                } else if (!tags.contains(dep)) {
-                    String hint = ConfigReader.closest(dep, tags).map(t -> "did you mean '" + t + "'? ").orElse("");
-                    readers.get(r.tag()).problem("depends-on", "unknown tag '" + dep + "' (" + hint + "known in this hierarchy: "
-                            + String.join(", ", new TreeSet<>(tags)) + ")");
-                    ok = false;
-                }
-            }
-        }
-        if (!ok) {
-            return false;
-        }
-        List<String> cycle = findCycle(resources);
-        if (!cycle.isEmpty()) {
-            String first = cycle.get(0);
-            readers.get(first).problem("depends-on", "dependency cycle: " + String.join(" -> ", cycle));
-            return false;
-        }
-        if (!tags.contains(rootTag)) {
-            h.problem("tag", "'" + rootTag + "' must be the tag of one of the hierarchy's resources (its root); found: "
-                    + String.join(", ", new TreeSet<>(tags)));
-            return false;
-        }
-        for (ResourceConfig r : resources) {
-            if (r.dependsOn().contains(rootTag)) {
-                readers.get(r.tag()).problem("depends-on", "depends on the hierarchy's root '" + rootTag
-                        + "'; the root must be the top of the hierarchy");
-                return false;
-            }
-        }
-        Set<String> reached = new HashSet<>();
-        reach(rootTag, resources, reached);
-        for (ResourceConfig r : resources) {
-            if (!reached.contains(r.tag())) {
-                readers.get(r.tag()).problem("tag", "'" + r.tag() + "' is not reached from the hierarchy's root '"
-                        + rootTag + "'; add it to a depends-on list or move it to a hierarchy of its own");
-                ok = false;
-            }
-        }
-        return ok;
-    }
-
-    private static void reach(String tag, List<ResourceConfig> resources, Set<String> reached) {
-        if (!reached.add(tag)) {
-            return;
-        }
-        resources.stream().filter(r -> r.tag().equals(tag)).findFirst()
-                .ifPresent(r -> r.dependsOn().forEach(d -> reach(d, resources, reached)));
-    }
-
-    /** A cycle as a list of tags ending where it began, or an empty list. */
-    static List<String> findCycle(List<ResourceConfig> resources) {
-        Map<String, List<String>> edges = new LinkedHashMap<>();
-        resources.forEach(r -> edges.put(r.tag(), r.dependsOn()));
-        Set<String> done = new HashSet<>();
-        for (String start : edges.keySet()) {
-            List<String> stack = new ArrayList<>();
-            List<String> found = dfs(start, edges, done, stack, new LinkedHashSet<>());
-            if (!found.isEmpty()) {
-                return found;
-            }
-        }
-        return List.of();
-    }
-
-    private static List<String> dfs(String node, Map<String, List<String>> edges, Set<String> done,
-                                    List<String> stack, Set<String> onStack) {
-        if (onStack.contains(node)) {
-            List<String> cycle = new ArrayList<>(stack.subList(stack.indexOf(node), stack.size()));
-            cycle.add(node);
-            return cycle;
-        }
-        if (done.contains(node)) {
-            return List.of();
-        }
-        stack.add(node);
-        onStack.add(node);
-        for (String next : edges.getOrDefault(node, List.of())) {
-            List<String> c = dfs(next, edges, done, stack, onStack);
-            if (!c.isEmpty()) {
-                return c;
-            }
-        }
-        stack.remove(stack.size() - 1);
-        onStack.remove(node);
-        done.add(node);
-        return List.of();
     }
 }
