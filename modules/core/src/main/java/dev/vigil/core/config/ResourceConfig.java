@@ -10,8 +10,11 @@ import java.util.List;
  */
 public record ResourceConfig(String tag, ResourceType type, List<String> dependsOn, ResourceSpec spec) {
 
-    /** The resource's id as status prints it (e.g. {@code IP-10.0.0.5}, a mount point, a data directory). */
+    /**
+     * The resource's id as status prints it (e.g. {@code IP-10.0.0.5}, a mount point, a data
+     * directory); a generic application is identified by its tag.
+     */
     public String id() {
-        return spec == null ? tag : spec.id();
+        return spec == null || type == ResourceType.GENERIC ? tag : spec.id();
     }
 }

@@ -1,0 +1,95 @@
+package dev.vigil.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three daemons of the packaged distribution on loopback ports, driven only through the
+ * commands an operator uses: lkstart, lcdstatus -q, lk_log, lkstop.
+ */
+class LocalClusterIT {
+    private static final Duration DEAD_BOUND = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private LocalCluster cluster;
+    private final Distribution dist = Distribution.fromSystemProperty();
+
+    @AfterEach
+    void tearDown() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void threeServersSeeEachOtherThenAKilledOneTurnsDeadAndComesBackAlive() throws Exception {
+        cluster = new LocalCluster(dir, 3);
+        for (String server : cluster.servers()) {
+            var start = dist.run(cluster.config(server), "lkstart");
+            cluster.started(server);
+            assertEquals(0, start.exitCode(), server + ": " + start.output());
+            assertTrue(start.output().contains("Vigil started on server " + server), start.output());
+        }
+
+        for (String server : cluster.servers()) {
+            String status = awaitStatus(server, s -> s.lines().filter(l -> l.contains(" ALIVE ")).count() == 2);
+            System.out.println("lcdstatus -q on " + server + " (all up):\n" + status);
+            assertTrue(status.lines().anyMatch(l -> l.startsWith(server) && l.contains("app-demo") && l.contains("OSU")),
+                    status);
+        }
+
+        long t0 = System.nanoTime();
+        cluster.kill("n3");
+        for (String survivor : new String[] {"n1", "n2"}) {
+            String status = awaitStatus(survivor, s -> s.lines().anyMatch(l -> l.startsWith("n3") && l.contains("DEAD")));
+            System.out.printf("lcdstatus -q on %s, %d ms after n3 was killed:%n%s%n", survivor,
+                    (System.nanoTime() - t0) / 1_000_000, status);
+        }
+        String lcm = Files.readString(cluster.logFile("n1", "lcm.log"));
+        assertTrue(lcm.contains("COMMUNICATION TO n3 BY ") && lcm.contains(" FAILED AT: "), lcm);
+        var log = dist.run(cluster.config("n1"), "lk_log", "LCM");
+        assertEquals(0, log.exitCode(), log.output());
+        assertTrue(log.output().contains("COMMUNICATION TO n3 BY "), log.output());
+
+        var restart = dist.run(cluster.config("n3"), "lkstart");
+        cluster.started("n3");
+        assertEquals(0, restart.exitCode(), restart.output());
+        for (String server : cluster.servers()) {
+            awaitStatus(server, s -> s.lines().filter(l -> l.contains(" ALIVE ")).count() == 2);
+        }
+
+        for (String server : cluster.servers()) {
+            var stop = dist.run(cluster.config(server), "lkstop");
+            assertEquals(0, stop.exitCode(), server + ": " + stop.output());
+        }
+        var down = dist.run(cluster.config("n1"), "lcdstatus", "-q");
+        assertEquals(9, down.exitCode(), down.output());
+        assertEquals("Vigil does not appear to be running.", down.output().strip());
+    }
+
+    /** Polls {@code lcdstatus -q} on {@code server} until its output satisfies {@code done}. */
+    private String awaitStatus(String server, Predicate<String> done) throws Exception {
+        long deadline = System.nanoTime() + DEAD_BOUND.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            var r = dist.run(cluster.config(server), "lcdstatus", "-q");
+            last = r.output();
+            if (r.exitCode() == 0 && done.test(last)) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("lcdstatus -q on " + server + " did not reach the expected state within "
+                + DEAD_BOUND.toSeconds() + " s; last output:\n" + last);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.vigil.cli;
+
+import dev.vigil.cli.AdminReply.Answered;
+import dev.vigil.cli.AdminReply.Failed;
+import dev.vigil.cli.AdminReply.NotRunning;
+import dev.vigil.cli.AdminReply.TokenProblem;
+import dev.vigil.core.config.VigilConfig;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code lkstart [-w SECONDS]}: starts the daemon in the background ({@code bin/vigild} in its
+ * own session, output appended to {@code <state-dir>/daemon.out}) and returns once its admin
+ * API answers, so that the next command finds it running. If the daemon dies while starting,
+ * the operator sees why right here, not in a file.
+ */
+@Command(name = "lkstart", sortOptions = false, customSynopsis = "${COMMAND-FULL-NAME} [-w SECONDS] [-c FILE]", separator = " ",
+        description = {"Start the Vigil daemon on this server and wait until it answers.",
+                "Does nothing if it is already running."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the daemon runs (started now, or already running)",
+                "1:the daemon could not be started, exited while starting, or did not answer in time",
+                "2:bad option or unusable configuration (every problem is printed)"})
+public final class LkStart implements Callable<Integer> {
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+
+    private final CliContext ctx;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "-w", paramLabel = "SECONDS", description = "How long to wait for the daemon to answer (default: 60).")
+    int waitSeconds = 60;
+
+    public LkStart(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        if (waitSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "-w must be at least 1 second, not " + waitSeconds);
+        }
+        Path configFile = config.path(ctx);
+        VigilConfig c = ConfigOption.load(configFile);
+        AdminClient api = new AdminClient(c.admin());
+        String server = c.serverName();
+
+        if (alreadyRunning(c, api)) {
+            OptionalLong pid = DaemonPid.live(c.stateDir());
+            ctx.out().println("Vigil is already running on server " + server
+                    + (pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : "") + ".");
+            return ExitCode.OK;
+        }
+
+        Path vigild = ctx.vigilHome().orElseThrow(() -> CommandFailure.of(ExitCode.SYSTEM,
+                "VIGIL_HOME is not set; run lkstart from the installation's bin directory")).resolve("bin/vigild");
+        if (!Files.isExecutable(vigild)) {
+            throw CommandFailure.of(ExitCode.SYSTEM, vigild + " is missing or not executable");
+        }
+        Path daemonOut = c.stateDir().resolve("daemon.out");
+        long offset;
+        Process process;
+        try {
+            Files.createDirectories(c.stateDir());
+        } catch (IOException e) {
+            throw CommandFailure.of(ExitCode.SYSTEM, "cannot create the state directory " + c.stateDir() + ": "
+                    + IoReason.of(e));
+        }
+        try {
+            offset = Files.exists(daemonOut) ? Files.size(daemonOut) : 0;
+            process = new ProcessBuilder("setsid", vigild.toString(), "--config", configFile.toAbsolutePath().toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(daemonOut.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw CommandFailure.of(ExitCode.SYSTEM, "cannot start " + vigild + ": " + e.getMessage());
+        }
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (api.get(AdminClient.STATUS, POLL_TIMEOUT) instanceof Answered) {
+                ctx.out().println("Vigil started on server " + server + " (pid " + process.pid() + ").");
+                return ExitCode.OK;
+            }
+            if (!process.isAlive()) {
+                throw CommandFailure.of(ExitCode.SYSTEM, "the daemon exited with code " + process.exitValue() + ":\n"
+                        + outputSince(daemonOut, offset).stripTrailing());
+            }
+            Sleep.brief();
+        }
+        throw CommandFailure.of(ExitCode.SYSTEM, "the daemon (pid " + process.pid() + ") did not answer on "
+                + api.address() + " within " + waitSeconds + " s; it is still running: see " + daemonOut
+                + " and 'lk_log log', or wait longer with -w");
+    }
+
+    /**
+     * True when a daemon already answers. A live daemon named by the pid file that does not answer
+     * yet may be starting: it gets the wait period, then it is an error to start a second one.
+     */
+    private boolean alreadyRunning(VigilConfig c, AdminClient api) {
+        AdminReply reply = api.get(AdminClient.STATUS, POLL_TIMEOUT);
+        if (reply instanceof Answered) {
+            return true;
+        }
+        if (reply instanceof TokenProblem t) {
+            throw CommandFailure.of(ExitCode.SYSTEM, "a daemon answers on " + api.address() + " but " + t.message());
+        }
+        if (reply instanceof Failed f) {
+            throw CommandFailure.of(ExitCode.SYSTEM, "something answers on " + api.address() + " with HTTP "
+                    + f.status() + " (" + f.error() + "); is admin.port used by another program?");
+        }
+        OptionalLong pid = DaemonPid.live(c.stateDir());
+        if (pid.isEmpty()) {
+            return false;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+        while (System.nanoTime() < deadline && DaemonPid.alive(pid.getAsLong())) {
+            if (api.get(AdminClient.STATUS, POLL_TIMEOUT) instanceof Answered) {
+                return true;
+            }
+            Sleep.brief();
+        }
+        if (!DaemonPid.alive(pid.getAsLong())) {
+            return false;
+        }
+        throw CommandFailure.of(ExitCode.SYSTEM, "the daemon named in " + DaemonPid.file(c.stateDir()) + " (pid "
+                + pid.getAsLong() + ") is running but its admin API did not answer within " + waitSeconds + " s ("
+                + ((NotRunning) reply).detail() + "); stop it (kill " + pid.getAsLong() + ") before starting Vigil again");
+    }
+
+    /** What the daemon appended to daemon.out since {@code offset}: its words during this start. */
+    private static String outputSince(Path file, long offset) {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(offset);
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return text.isBlank() ? "(it wrote nothing to " + file + ")" : text;
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.vigil.daemon;
+
+import dev.vigil.core.config.FailureDetectorSettings;
+import dev.vigil.core.config.HierarchyConfig;
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.status.ClusterStatus;
+import dev.vigil.daemon.api.AdminApi;
+import dev.vigil.daemon.cluster.CommPathMonitor;
+import dev.vigil.daemon.cluster.ServerReport;
+import dev.vigil.daemon.cluster.StatusBoard;
+import dev.vigil.daemon.hierarchy.HierarchySupervisor;
+import dev.vigil.daemon.notify.OperatorLog;
+import java.time.Duration;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.SelfUp;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * The root of one server's actor tree: the status board and its pub-sub topic, the comm path
+ * monitor, one supervisor per hierarchy this server may run, and the admin API. It announces
+ * "Vigil startup complete" once the admin API listens and this server has joined the cluster, or
+ * once a join timeout has passed: a server alone must come up and answer status (its peers DEAD).
+ * An admin API that cannot listen stops the daemon, since the commands could not reach it.
+ */
+public final class Guardian extends AbstractBehavior<Guardian.Command> {
+
+    public sealed interface Command {
+    }
+
+    /** The cluster status as this server knows it (what {@code GET /v1/status} returns). */
+    public record GetStatus(ActorRef<ClusterStatus> replyTo) implements Command {
+    }
+
+    private record ApiBound(ServerBinding binding) implements Command {
+    }
+
+    private record ApiBindFailed(Throwable cause) implements Command {
+    }
+
+    private enum SelfUpSeen implements Command {
+        INSTANCE
+    }
+
+    private enum JoinTimedOut implements Command {
+        INSTANCE
+    }
+
+    private final VigilConfig config;
+    private final OperatorLog log;
+    private final boolean rejoining;
+    private final ActorRef<StatusBoard.Command> board;
+    private boolean bound;
+    private boolean joined;
+    private boolean waitedEnough;
+    private boolean announced;
+
+    /**
+     * @param adminToken  the token commands must present to the admin API
+     * @param incarnation when this actor system started (epoch ms); orders this server's reports
+     * @param rejoining   true when this actor system replaces one that was downed
+     */
+    public static Behavior<Command> create(VigilConfig config, String adminToken, long incarnation, boolean rejoining) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new Guardian(ctx, timers, config, adminToken, incarnation, rejoining)));
+    }
+
+    /** How long to wait for this server to join before announcing startup anyway: twice the failure detector's bound. */
+    static Duration joinTimeout(FailureDetectorSettings fd) {
+        Duration twice = fd.heartbeatInterval().plus(fd.acceptableHeartbeatPause()).multipliedBy(2);
+        return twice.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : twice;
+    }
+
+    private Guardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, VigilConfig config, String adminToken,
+                     long incarnation, boolean rejoining) {
+        super(ctx);
+        this.config = config;
+        this.rejoining = rejoining;
+        this.log = new OperatorLog(config.serverName());
+
+        ActorRef<Topic.Command<ServerReport>> topic =
+                ctx.spawn(Topic.create(ServerReport.class, StatusBoard.TOPIC_NAME), "status-topic");
+        board = ctx.spawn(StatusBoard.create(config, incarnation, topic), "status-board");
+        ctx.spawn(CommPathMonitor.create(config, board, log), "comm-paths");
+        for (HierarchyConfig h : config.hierarchies()) {
+            if (h.priorities().containsKey(config.serverName())) {
+                ctx.spawn(HierarchySupervisor.create(h, board, log), HierarchySupervisor.actorName("hierarchy-", h.tag()));
+            }
+        }
+
+        AdminApi api = new AdminApi(ctx.getSystem(), board, adminToken, config.admin().tokenFile(),
+                AdminApi.STATUS_TIMEOUT, log);
+        ctx.pipeToSelf(api.bind(config.admin().port()),
+                (binding, failure) -> failure == null ? new ApiBound(binding) : new ApiBindFailed(failure));
+        Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
+                ctx.messageAdapter(SelfUp.class, up -> SelfUpSeen.INSTANCE), SelfUp.class));
+        timers.startSingleTimer(JoinTimedOut.INSTANCE, joinTimeout(config.cluster().failureDetector()));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(GetStatus.class, msg -> {
+                    board.tell(new StatusBoard.GetStatus(msg.replyTo()));
+                    return this;
+                })
+                .onMessage(ApiBound.class, msg -> {
+                    bound = true;
+                    return announceWhenReady();
+                })
+                .onMessage(ApiBindFailed.class, this::onApiBindFailed)
+                .onMessageEquals(SelfUpSeen.INSTANCE, () -> {
+                    joined = true;
+                    if (announced) {
+                        log.joinedCluster(config.cluster().name());
+                    }
+                    return announceWhenReady();
+                })
+                .onMessageEquals(JoinTimedOut.INSTANCE, () -> {
+                    waitedEnough = true;
+                    return announceWhenReady();
+                })
+                .build();
+    }
+
+    private Behavior<Command> announceWhenReady() {
+        if (announced || !bound || !(joined || waitedEnough)) {
+            return this;
+        }
+        announced = true;
+        if (rejoining) {
+            log.rejoined();
+        } else {
+            log.startupComplete();
+        }
+        if (!joined) {
+            log.notJoinedYet(config.cluster().name());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onApiBindFailed(ApiBindFailed msg) {
+        String why = "the admin API cannot listen on 127.0.0.1:" + config.admin().port() + " ("
+                + msg.cause().getMessage() + "); is another daemon running, or is admin.port taken?";
+        log.startupFailed(why);
+        CoordinatedShutdown.get(getContext().getSystem()).run(new StopReason.StartupFailed(why));
+        return this;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.vigil.daemon.cluster;
+
+import dev.vigil.core.CommPathState;
+import dev.vigil.core.ResourceState;
+import dev.vigil.core.ServerState;
+import dev.vigil.core.config.HierarchyConfig;
+import dev.vigil.core.config.ResourceConfig;
+import dev.vigil.core.config.ServerConfig;
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.status.ClusterStatus;
+import dev.vigil.core.status.CommPathStatus;
+import dev.vigil.core.status.HierarchyInfo;
+import dev.vigil.core.status.ResourceStatus;
+import dev.vigil.core.status.ServerStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * The published status: this server's own report (its comm paths, its resource states, its
+ * shutdown strategy) and the latest report of every other server, which it receives through a
+ * cluster-wide pub-sub topic. It publishes its own report whenever something in it changes and
+ * every {@link #PUBLISH_INTERVAL} anyway, so a server that joins or rejoins has everybody's state
+ * within a couple of seconds and a dead server's last report stays visible with its old time.
+ *
+ * <p>Answers {@link GetStatus} with the {@link ClusterStatus} the admin API returns: every
+ * configured server in configuration order, its state as seen from here (this server is always
+ * ALIVE; another is ALIVE while this server's comm path to it is), plus its last report.
+ */
+public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
+    /** Name of the pub-sub topic that carries {@link ServerReport}s between servers. */
+    public static final String TOPIC_NAME = "vigil-server-reports";
+    /** How often the own report is published even when nothing changed. */
+    public static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(1);
+
+    public sealed interface Command {
+    }
+
+    /** The whole cluster's status as this server knows it. */
+    public record GetStatus(ActorRef<ClusterStatus> replyTo) implements Command {
+    }
+
+    /** From the comm path monitor: this server's paths to every peer, as they are now. */
+    public record CommPathsChanged(List<CommPathStatus> commPaths) implements Command {
+    }
+
+    /** From a hierarchy supervisor: a resource on this server is now in {@code status}. */
+    public record ResourceChanged(String tag, ResourceStatus status) implements Command {
+    }
+
+    private record ReportReceived(ServerReport report) implements Command {
+    }
+
+    private enum PublishTick implements Command {
+        INSTANCE
+    }
+
+    private final VigilConfig config;
+    private final String self;
+    private final long incarnation;
+    private final ActorRef<Topic.Command<ServerReport>> topic;
+    private final List<HierarchyInfo> hierarchies;
+    private final Map<String, ResourceStatus> ownResources = new LinkedHashMap<>();
+    private final Map<String, ServerReport> peers = new HashMap<>();
+    private List<CommPathStatus> ownPaths = List.of();
+    private long seq;
+
+    /**
+     * @param incarnation when this actor system started (epoch ms): orders this server's reports
+     *                    after those of its earlier lives
+     * @param topic       the {@link #TOPIC_NAME} topic of this actor system
+     */
+    public static Behavior<Command> create(VigilConfig config, long incarnation,
+                                           ActorRef<Topic.Command<ServerReport>> topic) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(PublishTick.INSTANCE, PUBLISH_INTERVAL);
+            return new StatusBoard(ctx, config, incarnation, topic);
+        }));
+    }
+
+    private StatusBoard(ActorContext<Command> ctx, VigilConfig config, long incarnation,
+                        ActorRef<Topic.Command<ServerReport>> topic) {
+        super(ctx);
+        this.config = config;
+        this.self = config.serverName();
+        this.incarnation = incarnation;
+        this.topic = topic;
+        this.hierarchies = config.hierarchies().stream().map(HierarchyInfo::of).toList();
+        for (HierarchyConfig h : config.hierarchies()) {
+            if (h.priorities().containsKey(self)) {
+                for (ResourceConfig r : h.restoreOrder()) {
+                    ownResources.put(r.tag(), new ResourceStatus(ResourceState.ILLSTATE, "not yet initialised"));
+                }
+            }
+        }
+        topic.tell(Topic.subscribe(ctx.messageAdapter(ServerReport.class, ReportReceived::new)));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(GetStatus.class, this::onGetStatus)
+                .onMessage(CommPathsChanged.class, this::onCommPathsChanged)
+                .onMessage(ResourceChanged.class, this::onResourceChanged)
+                .onMessage(ReportReceived.class, this::onReportReceived)
+                .onMessageEquals(PublishTick.INSTANCE, this::publish)
+                .build();
+    }
+
+    private Behavior<Command> onCommPathsChanged(CommPathsChanged msg) {
+        ownPaths = List.copyOf(msg.commPaths());
+        return publish();
+    }
+
+    private Behavior<Command> onResourceChanged(ResourceChanged msg) {
+        ownResources.put(msg.tag(), msg.status());
+        return publish();
+    }
+
+    private Behavior<Command> publish() {
+        seq++;
+        topic.tell(Topic.publish(ownReport()));
+        return this;
+    }
+
+    private ServerReport ownReport() {
+        return new ServerReport(self, incarnation, seq, Instant.now(), config.shutdownStrategy(), ownPaths,
+                Collections.unmodifiableMap(new LinkedHashMap<>(ownResources)));
+    }
+
+    private Behavior<Command> onReportReceived(ReportReceived msg) {
+        ServerReport report = msg.report();
+        if (report.server().equals(self)) {
+            return this; // our own publication, delivered to us as to every subscriber
+        }
+        if (config.cluster().server(report.server()).isEmpty()) {
+            getContext().getLog().warn("ignoring a status report from server \"{}\", which is not in cluster.servers "
+                    + "of this server's configuration: the servers' configurations differ", report.server());
+            return this;
+        }
+        if (report.newerThan(peers.get(report.server()))) {
+            peers.put(report.server(), report);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onGetStatus(GetStatus msg) {
+        List<ServerStatus> servers = config.cluster().servers().stream().map(this::serverStatus).toList();
+        msg.replyTo().tell(new ClusterStatus(self, config.cluster().name(), Instant.now(), servers, hierarchies));
+        return this;
+    }
+
+    private ServerStatus serverStatus(ServerConfig server) {
+        if (server.name().equals(self)) {
+            ServerReport own = ownReport();
+            return new ServerStatus(self, server.displayAddress(), ServerState.ALIVE, own.reportedAt(),
+                    own.shutdownStrategy(), own.commPaths(), own.resources());
+        }
+        boolean reachable = ownPaths.stream()
+                .anyMatch(p -> p.to().equals(server.name()) && p.state() == CommPathState.ALIVE);
+        ServerState state = reachable ? ServerState.ALIVE : ServerState.DEAD;
+        ServerReport last = peers.get(server.name());
+        if (last == null) {
+            return new ServerStatus(server.name(), server.displayAddress(), state, null, null, List.of(), Map.of());
+        }
+        return new ServerStatus(server.name(), server.displayAddress(), state, last.reportedAt(),
+                last.shutdownStrategy(), last.commPaths(), last.resources());
+    }
+}

@@ -1,0 +1,149 @@
+package dev.vigil.daemon.notify;
+
+import dev.vigil.core.LogType;
+import dev.vigil.core.ResourceState;
+import java.time.ZonedDateTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.event.Level;
+
+/**
+ * Every operator-facing line the daemon writes to the seven logs, in the manual's shapes, for
+ * one server. Keeping the shapes in one class keeps them identical wherever an event happens and
+ * gives docs/logs.md (and later SNMP and JMX) one place to follow.
+ *
+ * <p>Each line carries the server name in the MDC key {@link #SERVER_KEY}; the log pattern prints
+ * it, so lines stay attributable even when several daemons share one JVM (the cluster tests).
+ */
+public final class OperatorLog {
+    /** MDC key holding the name of the server that writes a line. */
+    public static final String SERVER_KEY = "vigilServer";
+
+    private final String server;
+
+    public OperatorLog(String server) {
+        this.server = server;
+    }
+
+    public String server() {
+        return server;
+    }
+
+    // ---- main log: start and stop ----
+
+    public void startupComplete() {
+        info(LogType.LOG, "Vigil startup complete on server \"" + server + "\" AT: " + now());
+    }
+
+    public void rejoined() {
+        info(LogType.LOG, "Vigil rejoined the cluster on server \"" + server + "\" AT: " + now());
+    }
+
+    public void joinedCluster(String cluster) {
+        info(LogType.LOG, "server \"" + server + "\" joined cluster \"" + cluster + "\" AT: " + now());
+    }
+
+    public void notJoinedYet(String cluster) {
+        warn(LogType.LOG, "server \"" + server + "\" has not joined cluster \"" + cluster
+                + "\" yet: no other server answered; other servers are shown DEAD until they do");
+    }
+
+    public void shutdownRequested(String why) {
+        info(LogType.LOG, "shutdown of server \"" + server + "\" requested: " + why);
+    }
+
+    public void shutdownInitiated() {
+        info(LogType.LOG, "Vigil shutdown initiated on server \"" + server + "\" AT: " + now());
+    }
+
+    public void shutdownComplete() {
+        info(LogType.LOG, "Vigil shutdown complete on server \"" + server + "\" AT: " + now());
+    }
+
+    public void startupFailed(String why) {
+        error(LogType.LOG, "Vigil startup failed on server \"" + server + "\": " + why);
+    }
+
+    /** This server was downed (by the others or by the split-brain resolver); the daemon starts a fresh member. */
+    public void downedRejoining(String how) {
+        String when = now();
+        warn(LogType.LOG, "server \"" + server + "\" was " + how + " AT: " + when
+                + "; starting a fresh cluster member to rejoin");
+        warn(LogType.LCM, "server \"" + server + "\" was " + how + " AT: " + when + "; rejoining");
+    }
+
+    public void rejoinAttemptFailed(String why) {
+        error(LogType.LOG, "server \"" + server + "\" could not start a fresh cluster member: " + why
+                + "; trying again");
+    }
+
+    // ---- comm paths and servers (LCM and main log) ----
+
+    public void commPathFailed(String peer, String localAddress, String remoteAddress) {
+        warn(LogType.LCM, "COMMUNICATION TO " + peer + " BY " + localAddress + "/" + remoteAddress
+                + " FAILED AT: " + now());
+    }
+
+    public void commPathRestored(String peer, String localAddress, String remoteAddress) {
+        info(LogType.LCM, "COMMUNICATION TO " + peer + " BY " + localAddress + "/" + remoteAddress
+                + " RESTORED AT: " + now());
+    }
+
+    public void machineFailure(String peer, int paths) {
+        warn(LogType.LOG, "MACHINE FAILURE: server \"" + peer + "\" is DEAD (all " + paths
+                + " comm paths down) AT: " + now());
+    }
+
+    public void machineLeft(String peer) {
+        info(LogType.LOG, "server \"" + peer + "\" is DEAD (orderly shutdown) AT: " + now());
+    }
+
+    public void machineAlive(String peer) {
+        info(LogType.LOG, "server \"" + peer + "\" is ALIVE AT: " + now());
+    }
+
+    // ---- resources (LCD log) ----
+
+    public void resourceStateChanged(String tag, ResourceState from, ResourceState to, String reason) {
+        info(LogType.LCD, "resource \"" + tag + "\" on \"" + server + "\": " + from + " -> " + to
+                + " (" + reason + ")");
+    }
+
+    // ---- plumbing ----
+
+    /** Now in the manual's date shape, e.g. {@code Thu Oct 21 20:46:52 JST 2004}. */
+    public static String now() {
+        return LogType.manualDate(ZonedDateTime.now());
+    }
+
+    private void info(LogType type, String message) {
+        write(type, Level.INFO, message);
+    }
+
+    private void warn(LogType type, String message) {
+        write(type, Level.WARN, message);
+    }
+
+    private void error(LogType type, String message) {
+        write(type, Level.ERROR, message);
+    }
+
+    private void write(LogType type, Level level, String message) {
+        String previous = MDC.get(SERVER_KEY);
+        MDC.put(SERVER_KEY, server);
+        try {
+            logger(type).atLevel(level).log(message);
+        } finally {
+            if (previous == null) {
+                MDC.remove(SERVER_KEY);
+            } else {
+                MDC.put(SERVER_KEY, previous);
+            }
+        }
+    }
+
+    private static Logger logger(LogType type) {
+        return LoggerFactory.getLogger(type.loggerName());
+    }
+}

@@ -1,0 +1,109 @@
+package dev.vigil.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.vigil.core.CommPathState;
+import dev.vigil.core.ResourceState;
+import dev.vigil.core.ShutdownStrategy;
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.status.CommPathStatus;
+import dev.vigil.core.status.ResourceStatus;
+import dev.vigil.daemon.cluster.ServerReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Pekko configuration generated from a server's Vigil configuration. */
+class PekkoSettingsTest {
+    private static Path dir;
+    private static VigilConfig n2;
+    private static Config pekko;
+
+    @BeforeAll
+    static void generate() throws Exception {
+        dir = Files.createTempDirectory("vigil-pekko-settings-test");
+        n2 = TestSupport.config(dir, "n2", List.of(7401, 7402, 7403), 7466);
+        pekko = PekkoSettings.toConfig(n2);
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        TestSupport.deleteRecursively(dir);
+    }
+
+    @Test
+    void seedNodesAreAllServersInConfigurationOrder() {
+        assertEquals(List.of("pekko://vigil@127.0.0.1:7401", "pekko://vigil@127.0.0.1:7402",
+                "pekko://vigil@127.0.0.1:7403"), pekko.getStringList("pekko.cluster.seed-nodes"));
+    }
+
+    @Test
+    void thisServerIsTheCanonicalArteryTcpEndpointOfAClusterProvider() {
+        assertEquals("cluster", pekko.getString("pekko.actor.provider"));
+        assertEquals("tcp", pekko.getString("pekko.remote.artery.transport"));
+        assertEquals("127.0.0.1", pekko.getString("pekko.remote.artery.canonical.hostname"));
+        assertEquals(7402, pekko.getInt("pekko.remote.artery.canonical.port"));
+    }
+
+    @Test
+    void failureDetectorAndDowningFollowTheClusterSettings() {
+        assertEquals(Duration.ofMillis(100), pekko.getDuration("pekko.cluster.failure-detector.heartbeat-interval"));
+        assertEquals(Duration.ofMillis(600), pekko.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"));
+        assertEquals(8.0, pekko.getDouble("pekko.cluster.failure-detector.threshold"));
+        assertEquals(Duration.ofMillis(100), pekko.getDuration("pekko.cluster.unreachable-nodes-reaper-interval"));
+        assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider",
+                pekko.getString("pekko.cluster.downing-provider-class"));
+        assertEquals("keep-majority", pekko.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+        assertEquals(Duration.ofSeconds(1), pekko.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
+        assertEquals("on", pekko.getString("pekko.cluster.split-brain-resolver.down-all-when-unstable"));
+        assertEquals(true, pekko.getBoolean("pekko.cluster.run-coordinated-shutdown-when-down"));
+        assertEquals(false, pekko.getBoolean("pekko.coordinated-shutdown.exit-jvm"));
+    }
+
+    @Test
+    void pekkoLogsThroughSlf4j() {
+        assertEquals(List.of("org.apache.pekko.event.slf4j.Slf4jLogger"), pekko.getStringList("pekko.loggers"));
+        assertEquals("org.apache.pekko.event.slf4j.Slf4jLoggingFilter", pekko.getString("pekko.logging-filter"));
+    }
+
+    @Test
+    void serverReportCrossesTheWireAsJacksonCborAndComesBackEqual() {
+        Config bindingsOnly = ConfigFactory.parseString(PekkoSettings.render(n2))
+                .withOnlyPath("pekko.actor.serialization-bindings");
+        ActorTestKit kit = ActorTestKit.create(bindingsOnly.withFallback(ConfigFactory.load()));
+        try {
+            Map<String, ResourceStatus> resources = new LinkedHashMap<>();
+            resources.put("ip-10.200.0.100", new ResourceStatus(ResourceState.OSU, "out of service"));
+            resources.put("fs-/share", new ResourceStatus(ResourceState.ILLSTATE, "not yet initialised"));
+            ServerReport report = new ServerReport("n2", 1_700_000_000_000L, 42, Instant.parse("2024-05-01T10:00:00.123Z"),
+                    ShutdownStrategy.SWITCHOVER, List.of(new CommPathStatus("n1", "TCP", "127.0.0.1:7402",
+                    "127.0.0.1:7401", CommPathState.ALIVE, 1, 3)), resources);
+            Serialization serialization = SerializationExtension.get(kit.system());
+            assertInstanceOf(JacksonCborSerializer.class, serialization.findSerializerFor(report));
+            byte[] bytes = serialization.serialize(report).get();
+            Object back = serialization.deserialize(bytes, serialization.findSerializerFor(report).identifier(),
+                    Serializers.manifestFor(serialization.findSerializerFor(report), report)).get();
+            assertNotSame(report, back);
+            assertEquals(report, back);
+            assertEquals(List.copyOf(resources.keySet()), List.copyOf(((ServerReport) back).resources().keySet()));
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.vigil.daemon;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.vigil.core.config.ConfigLoader;
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.status.ClusterStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/** Shared helpers of the daemon tests: configurations on loopback ports, polling, HTTP, clean-up. */
+public final class TestSupport {
+    /** Short failure-detector timings so failures are detected in about a second. */
+    public static final Duration HEARTBEAT = Duration.ofMillis(100);
+    public static final Duration PAUSE = Duration.ofMillis(600);
+    public static final Duration DOWN_AFTER = Duration.ofSeconds(1);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private TestSupport() {
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static List<Integer> freePorts(int n) {
+        List<Integer> ports = new ArrayList<>();
+        while (ports.size() < n) {
+            int p = freePort();
+            if (!ports.contains(p)) {
+                ports.add(p);
+            }
+        }
+        return ports;
+    }
+
+    /**
+     * Writes {@code <dir>/<server>/vigil.conf} for {@code server} of a cluster of servers n1, n2, …
+     * on 127.0.0.1 at {@code clusterPorts}, with one hierarchy (ip, fs, postgresql) on n1 (and n2),
+     * and loads it as the daemon would.
+     */
+    public static VigilConfig config(Path dir, String server, List<Integer> clusterPorts, int adminPort) {
+        StringBuilder servers = new StringBuilder();
+        for (int i = 0; i < clusterPorts.size(); i++) {
+            servers.append("{ name = n").append(i + 1).append(", host = \"127.0.0.1\", port = ")
+                    .append(clusterPorts.get(i)).append(" }\n");
+        }
+        Path home = dir.resolve(server);
+        String text = """
+                vigil {
+                  server = %s
+                  state-dir = "%s"
+                  cluster {
+                    name = vigil
+                    servers = [ %s ]
+                    failure-detector { heartbeat-interval = %dms, acceptable-heartbeat-pause = %dms }
+                    down-after = %dms
+                  }
+                  admin { port = %d }
+                  logs { dir = "%s" }
+                  hierarchies = [ {
+                    tag = "powergres-/share/data", priorities { %s }
+                    resources = [
+                      { tag = "ip-10.200.0.100", type = ip, address = "10.200.0.100" }
+                      { tag = "fs-/share", type = filesystem, device = "/dev/loop7", mount-point = "/share" }
+                      { tag = "powergres-/share/data", type = postgresql, data-dir = "/share/data",
+                        depends-on = ["ip-10.200.0.100", "fs-/share"] }
+                    ] } ]
+                }
+                """.formatted(server, home.resolve("state"), servers, HEARTBEAT.toMillis(), PAUSE.toMillis(),
+                DOWN_AFTER.toMillis(), adminPort, dir.resolve("logs"),
+                clusterPorts.size() == 1 ? "n1 = 1" : "n1 = 1, n2 = 10");
+        try {
+            Files.createDirectories(home);
+            Path file = home.resolve("vigil.conf");
+            Files.writeString(file, text);
+            return ConfigLoader.load(file);
+        } catch (Exception e) {
+            throw new IllegalStateException("test configuration does not load", e);
+        }
+    }
+
+    /** Pekko settings for several daemons in one JVM (each registers its own cluster MBean). */
+    public static Config sharedJvm() {
+        return ConfigFactory.parseString("pekko.cluster.jmx.multi-mbeans-in-same-jvm = on");
+    }
+
+    /**
+     * As {@link #sharedJvm()}, and {@code ActorSystem.terminate()} stops without leaving the cluster
+     * and without running CoordinatedShutdown afterwards (which the cluster would do with the
+     * downing reason, making the daemon rejoin): a crash.
+     */
+    public static Config crashable() {
+        return ConfigFactory.parseString("""
+                pekko.coordinated-shutdown.run-by-actor-system-terminate = off
+                pekko.cluster.run-coordinated-shutdown-when-down = off
+                """).withFallback(sharedJvm());
+    }
+
+    public static ClusterStatus status(ActorSystem<Guardian.Command> system) {
+        return AskPattern.<Guardian.Command, ClusterStatus>ask(system, Guardian.GetStatus::new, Duration.ofSeconds(3),
+                system.scheduler()).toCompletableFuture().join();
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds; fails naming {@code what} after {@code timeout}. */
+    public static Duration await(String what, Duration timeout, BooleanSupplier condition) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return Duration.ofNanos(System.nanoTime() - start);
+                }
+            } catch (RuntimeException e) {
+                // not yet: e.g. an ask timed out while a server restarts
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for: " + what);
+            }
+        }
+    }
+
+    public static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static HttpResponse<String> http(String method, int port, String path, String token, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

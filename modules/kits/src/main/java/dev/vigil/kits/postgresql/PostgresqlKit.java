@@ -1,0 +1,191 @@
+package dev.vigil.kits.postgresql;
+
+import dev.vigil.core.ResourceType;
+import dev.vigil.core.config.spec.PostgresqlSpec;
+import dev.vigil.kits.ActionResult;
+import dev.vigil.kits.CheckResult;
+import dev.vigil.kits.FailureKind;
+import dev.vigil.kits.KitEvent;
+import dev.vigil.kits.PostgresqlKitOptions;
+import dev.vigil.kits.Presence;
+import dev.vigil.kits.RecoveryKit;
+import dev.vigil.kits.process.CommandResult;
+import dev.vigil.kits.process.CommandRunner;
+import dev.vigil.kits.process.Deadline;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL instance that Vigil alone starts and stops ({@code pg_ctl} as the instance's OS
+ * user). The check is the manual's: {@code SELECT 1} on template1 over 127.0.0.1. A server that
+ * rejects the check (pg_hba.conf, password) is MISCONFIGURED — failing over would meet the same
+ * pg_hba.conf; a postmaster that is gone is FAILED with event {@code powergres,recover}, and
+ * recover restarts it in place at once, clearing what the crash left behind.
+ */
+public final class PostgresqlKit implements RecoveryKit {
+    private static final KitEvent RECOVER = KitEvent.of(ResourceType.POSTGRESQL, "recover");
+    private static final long POLL_MILLIS = 100;
+
+    private final PostgresqlSpec spec;
+    private final PostgresqlKitOptions options;
+    private final Postmaster postmaster;
+    private final HealthCheck health;
+
+    public PostgresqlKit(String tag, PostgresqlSpec spec, PostgresqlKitOptions options, CommandRunner runner) {
+        this.spec = spec;
+        this.options = options;
+        this.postmaster = new Postmaster(tag, spec, runner, options.logFile());
+        this.health = new HealthCheck(spec, options.checkTimeout());
+    }
+
+    @Override
+    public ActionResult restore() {
+        Deadline d = Deadline.after(options.timeouts().restore());
+        Optional<ActionResult> misconfigured = postmaster.preflight(d);
+        if (misconfigured.isPresent()) {
+            return misconfigured.get();
+        }
+        Postmaster.Instance instance = postmaster.inspect(d);
+        if (instance.state() == Postmaster.State.RUNNING) {
+            return answering(d, "already running: " + instance.describe());
+        }
+        return startFresh(instance, d);
+    }
+
+    /** Clears a crashed instance's leftovers, starts it and waits until it answers the check. */
+    private ActionResult startFresh(Postmaster.Instance instance, Deadline d) {
+        if (instance.state() == Postmaster.State.UNKNOWN) {
+            return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), instance.describe() + " in " + spec.dataDir());
+        }
+        postmaster.clearLeftovers(instance, d);
+        ActionResult started = postmaster.start(d);
+        return started.succeeded() ? answering(d, started.message()) : started;
+    }
+
+    /** Polls the check until it passes, the server rejects it, or the action's time is up. */
+    private ActionResult answering(Deadline d, String success) {
+        HealthCheck.Outcome outcome = health.run();
+        while (outcome.verdict() != HealthCheck.Verdict.OK && outcome.verdict() != HealthCheck.Verdict.REJECTED
+                && !d.expired() && !Thread.currentThread().isInterrupted()) {
+            sleep();
+            outcome = health.run();
+        }
+        return switch (outcome.verdict()) {
+            case OK -> ActionResult.success(success);
+            case REJECTED -> ActionResult.failed(FailureKind.MISCONFIGURED, outcome.message());
+            default -> ActionResult.failed(FailureKind.TIMED_OUT, "PostgreSQL does not answer the check within "
+                    + CommandResult.seconds(d.total()) + ": " + outcome.message());
+        };
+    }
+
+    @Override
+    public ActionResult remove() {
+        Deadline d = Deadline.after(options.timeouts().remove());
+        Postmaster.Instance instance = postmaster.inspect(d);
+        switch (instance.state()) {
+            case UNKNOWN:
+                return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), instance.describe() + " in " + spec.dataDir());
+            case NO_PID_FILE:
+            case STALE:
+                postmaster.clearLeftovers(instance, d);
+                return ActionResult.success(instance.describe());
+            default:
+                break;
+        }
+        long pid = instance.pidFile().orElseThrow().pid();
+        CommandResult fast = postmaster.stop("fast", options.fastStop(), d);
+        if (fast.succeeded()) {
+            return ActionResult.success("stopped postmaster pid " + pid + " (fast shutdown)");
+        }
+        CommandResult immediate = postmaster.stop("immediate", d.remaining(), d);
+        if (immediate.succeeded()) {
+            return ActionResult.success("stopped postmaster pid " + pid + " (immediate shutdown after fast failed: "
+                    + fast.describe() + ")");
+        }
+        Postmaster.Instance now = postmaster.inspect(d);
+        if (now.state() != Postmaster.State.RUNNING) {
+            postmaster.clearLeftovers(now, d);
+            return ActionResult.success("postmaster pid " + pid + " is gone (" + immediate.describe() + ")");
+        }
+        if (postmaster.kill(pid, d)) {
+            postmaster.clearLeftovers(postmaster.inspect(d), d);
+            return ActionResult.success("killed postmaster pid " + pid + " after pg_ctl stop failed: " + immediate.describe());
+        }
+        return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), "postmaster pid " + pid
+                + " survives pg_ctl stop -m fast, -m immediate and SIGKILL: " + immediate.describe());
+    }
+
+    @Override
+    public CheckResult quickCheck() {
+        Deadline d = Deadline.after(options.timeouts().quickCheck());
+        HealthCheck.Outcome outcome = health.run();
+        switch (outcome.verdict()) {
+            case OK:
+                return CheckResult.healthy();
+            case REJECTED:
+                return CheckResult.failed(RECOVER, FailureKind.MISCONFIGURED, outcome.message());
+            case NO_ANSWER:
+                return CheckResult.failed(RECOVER, FailureKind.TIMED_OUT, outcome.message());
+            case REFUSED:
+                return refused(outcome, d);
+            default:
+                return CheckResult.failed(RECOVER, FailureKind.FAILED, outcome.message());
+        }
+    }
+
+    /** Refused: a crashed or stopped instance (FAILED), or a running one not listening where the check looks. */
+    private CheckResult refused(HealthCheck.Outcome outcome, Deadline d) {
+        Postmaster.Instance instance = postmaster.inspect(d);
+        if (instance.state() == Postmaster.State.RUNNING && instance.pidFile().orElseThrow().ready()) {
+            PostmasterPid pid = instance.pidFile().get();
+            String where = pid.port().filter(p -> p != spec.port())
+                    .map(p -> "it listens on port " + p + ", not " + spec.port())
+                    .orElse("check listen_addresses (must include 127.0.0.1 or localhost) in postgresql.conf");
+            return CheckResult.failed(RECOVER, FailureKind.MISCONFIGURED, "postmaster pid " + pid.pid()
+                    + " is running but " + outcome.message() + ": " + where);
+        }
+        return CheckResult.failed(RECOVER, FailureKind.FAILED, outcome.message() + "; " + instance.describe());
+    }
+
+    @Override
+    public ActionResult recover() {
+        Deadline d = Deadline.after(options.timeouts().recover());
+        Postmaster.Instance instance = postmaster.inspect(d);
+        if (instance.state() != Postmaster.State.RUNNING) {
+            return startFresh(instance, d);
+        }
+        HealthCheck.Outcome outcome = health.run();
+        if (outcome.answered()) {
+            return answering(d, "answering again: " + instance.describe());
+        }
+        if (instance.pidFile().orElseThrow().status().equals("starting")) {
+            return answering(d, "answering after its own crash recovery");
+        }
+        CommandResult stopped = postmaster.stop("immediate", Duration.ofSeconds(30), d);
+        Postmaster.Instance after = postmaster.inspect(d);
+        if (after.state() == Postmaster.State.RUNNING && !postmaster.kill(after.pidFile().orElseThrow().pid(), d)) {
+            return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), "postmaster does not answer ("
+                    + outcome.message() + ") and cannot be stopped: " + stopped.describe());
+        }
+        return startFresh(postmaster.inspect(d), d);
+    }
+
+    @Override
+    public Presence probe() {
+        Deadline d = Deadline.after(options.timeouts().quickCheck());
+        Postmaster.Instance instance = postmaster.inspect(d);
+        return switch (instance.state()) {
+            case NO_PID_FILE -> postmaster.orphans(d).isEmpty() ? Presence.STOPPED : Presence.FAILED;
+            case RUNNING -> health.run().answered() ? Presence.RUNNING : Presence.FAILED;
+            default -> Presence.FAILED;
+        };
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package dev.vigil.kits.postgresql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.core.ResourceType;
+import dev.vigil.core.config.ResourceConfig;
+import dev.vigil.core.config.spec.PostgresqlSpec;
+import dev.vigil.kits.ActionResult;
+import dev.vigil.kits.CheckResult;
+import dev.vigil.kits.FailureKind;
+import dev.vigil.kits.KitOptions;
+import dev.vigil.kits.LogCapture;
+import dev.vigil.kits.Kits;
+import dev.vigil.kits.PostgresqlKitOptions;
+import dev.vigil.kits.Presence;
+import dev.vigil.kits.RecoveryKit;
+import dev.vigil.kits.TestHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PostgresqlKitTest {
+    private static PgInstance pg;
+    private static String pristineHba;
+    private final List<Long> started = new ArrayList<>();
+
+    @BeforeAll
+    static void initdb() throws Exception {
+        TestHost.require("the PostgreSQL kit test", PgInstance.BIN + "/initdb", PgInstance.BIN + "/pg_ctl", "runuser", "fuser");
+        assertTrue(TestHost.sh("id", "-u", "postgres").trim().matches("\\d+"), "OS user postgres");
+        pg = new PgInstance();
+        pristineHba = Files.readString(pg.dataDir.resolve("pg_hba.conf"));
+    }
+
+    @AfterAll
+    static void dropInstance() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @AfterEach
+    void stopInstance() throws Exception {
+        started.forEach(TestHost::kill);
+        if (pg != null) {
+            Files.writeString(pg.dataDir.resolve("pg_hba.conf"), pristineHba);
+            ActionResult r = kit(Optional.empty()).remove();
+            assertTrue(r.succeeded(), "cleanup: " + r);
+        }
+    }
+
+    private static RecoveryKit kit(Optional<String> passwordFile) {
+        return kit(pg.spec(passwordFile), PostgresqlKitOptions.defaults());
+    }
+
+    private static RecoveryKit kit(PostgresqlSpec spec, PostgresqlKitOptions options) {
+        return Kits.create(new ResourceConfig("powergres-" + spec.dataDir(), ResourceType.POSTGRESQL, List.of(), spec),
+                KitOptions.defaults().withPostgresql(options));
+    }
+
+    private static long postmaster() {
+        return pg.postmasterPid().orElseThrow();
+    }
+
+    @Test
+    void restoreStartsItTheCheckPassesAndRemoveStopsIt() {
+        RecoveryKit kit = kit(Optional.empty());
+        assertEquals(Presence.STOPPED, kit.probe());
+        ActionResult r = kit.restore();
+        assertTrue(r.succeeded(), r.toString());
+        assertTrue(kit.quickCheck().isHealthy());
+        assertEquals(Presence.RUNNING, kit.probe());
+        assertTrue(pg.write());
+        ActionResult again = kit.restore();
+        assertTrue(again.succeeded() && again.message().contains("already running"), again.toString());
+        long pid = postmaster();
+        ActionResult removed = kit.remove();
+        assertTrue(removed.succeeded() && removed.message().contains("fast shutdown"), removed.toString());
+        assertTrue(TestHost.gone(pid));
+        assertEquals(Presence.STOPPED, kit.probe());
+        assertTrue(kit.remove().succeeded(), "removing a stopped instance succeeds");
+        CheckResult down = kit.quickCheck();
+        assertEquals("powergres,recover", down.event().map(Object::toString).orElse("healthy"));
+    }
+
+    @Test
+    void aKilledPostmasterIsFailedAndRecoverBringsWritesBackFast() throws Exception {
+        RecoveryKit kit = kit(Optional.empty());
+        assertTrue(kit.restore().succeeded());
+        List<Long> outages = new ArrayList<>();
+        for (int run = 1; run <= 3; run++) {
+            long pid = postmaster();
+            long t0 = System.nanoTime();
+            TestHost.kill(pid);
+            CheckResult c = kit.quickCheck();
+            long detected = System.nanoTime();
+            assertEquals("powergres,recover", c.event().map(Object::toString).orElse("healthy"), c.toString());
+            assertEquals(Optional.of(FailureKind.FAILED), c.kind(), c.toString());
+            ActionResult r = kit.recover();
+            long recovered = System.nanoTime();
+            assertTrue(r.succeeded(), r.toString());
+            while (!pg.write()) {
+                assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "no write within 30 s");
+                Thread.sleep(20);
+            }
+            long writing = System.nanoTime();
+            outages.add((writing - t0) / 1_000_000);
+            System.out.printf("postmaster SIGKILL -> accepting writes, run %d: %d ms (check %d ms, recover %d ms)%n", run,
+                    (writing - t0) / 1_000_000, (detected - t0) / 1_000_000, (recovered - detected) / 1_000_000);
+            assertTrue(postmaster() != pid);
+        }
+        Collections.sort(outages);
+        System.out.printf("postmaster SIGKILL -> accepting writes: median %d ms, worst %d ms over %d runs%n",
+                outages.get(outages.size() / 2), outages.get(outages.size() - 1), outages.size());
+    }
+
+    @Test
+    void orphanedBackendsOfAKilledPostmasterAreKilledSoItCanStartAgain() throws Exception {
+        RecoveryKit kit = kit(Optional.empty());
+        assertTrue(kit.restore().succeeded());
+        Connection busy = pg.connect("");
+        Thread query = new Thread(() -> {
+            try (Statement s = busy.createStatement()) {
+                s.execute("SELECT count(*) FROM generate_series(1, 10000000000)"); // never checks for postmaster death
+            } catch (Exception expected) {
+                // the backend is killed under it
+            }
+        });
+        query.start();
+        try (LogCapture log = new LogCapture()) {
+            Thread.sleep(300);
+            long pid = postmaster();
+            TestHost.kill(pid);
+            assertTrue(TestHost.awaitGone(pid, 5000));
+            ActionResult r = kit.recover();
+            assertTrue(r.succeeded(), r.toString());
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains("killing orphaned postgres processes")),
+                    log.lines().toString());
+            assertTrue(pg.write());
+        } finally {
+            query.join(10_000);
+            busy.close();
+        }
+    }
+
+    @Test
+    void anInstanceStoppedBehindItsBackIsRestartedByRecover() {
+        RecoveryKit kit = kit(Optional.empty());
+        assertTrue(kit.restore().succeeded());
+        pg.pgCtl("-m", "fast", "-w", "stop");
+        CheckResult c = kit.quickCheck();
+        assertEquals(Optional.of(FailureKind.FAILED), c.kind(), c.toString());
+        assertTrue(c.failure().orElseThrow().reason().contains("no postmaster.pid"), c.toString());
+        ActionResult r = kit.recover();
+        assertTrue(r.succeeded(), r.toString());
+        assertTrue(kit.quickCheck().isHealthy());
+    }
+
+    @Test
+    void pgHbaDemandingAPasswordTheCheckLacksIsMisconfiguredAndNamesPgHba() throws Exception {
+        RecoveryKit kit = kit(Optional.empty());
+        assertTrue(kit.restore().succeeded());
+        try (Connection c = pg.connect(""); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE postgres PASSWORD 'vigil-secret'");
+        }
+        Files.writeString(pg.dataDir.resolve("pg_hba.conf"), "host all all 127.0.0.1/32 md5\n" + pristineHba);
+        pg.pgCtl("reload");
+        Thread.sleep(300);
+
+        CheckResult noPassword = kit.quickCheck();
+        assertEquals(Optional.of(FailureKind.MISCONFIGURED), noPassword.kind(), noPassword.toString());
+        assertTrue(noPassword.failure().orElseThrow().reason().contains("pg_hba.conf"), noPassword.toString());
+        assertEquals(Presence.RUNNING, kit.probe(), "a server that answers with an auth error is running");
+        ActionResult restore = kit.restore();
+        assertEquals(Optional.of(FailureKind.MISCONFIGURED), restore.kind(), "restore cannot pass the check either");
+
+        Path pgpass = pg.root.resolve("pgpass");
+        Files.writeString(pgpass, "# the health check's password\nother:5432:*:*:nope\n127.0.0.1:" + pg.port
+                + ":template1:postgres:vigil-secret\n");
+        assertTrue(kit(Optional.of(pgpass.toString())).quickCheck().isHealthy());
+
+        Path bare = pg.root.resolve("bare");
+        Files.writeString(bare, "vigil-secret\n");
+        assertTrue(kit(Optional.of(bare.toString())).quickCheck().isHealthy());
+
+        Files.writeString(bare, "wrong\n");
+        CheckResult wrong = kit(Optional.of(bare.toString())).quickCheck();
+        assertEquals(Optional.of(FailureKind.MISCONFIGURED), wrong.kind(), wrong.toString());
+        assertTrue(wrong.failure().orElseThrow().reason().contains("password authentication failed"), wrong.toString());
+
+        CheckResult missing = kit(Optional.of(pg.root.resolve("absent").toString())).quickCheck();
+        assertEquals(Optional.of(FailureKind.MISCONFIGURED), missing.kind(), missing.toString());
+        assertTrue(missing.failure().orElseThrow().reason().contains("cannot read password-file"), missing.toString());
+
+        Files.writeString(pg.dataDir.resolve("pg_hba.conf"), "host all all 127.0.0.1/32 reject\n" + pristineHba);
+        pg.pgCtl("reload");
+        Thread.sleep(300);
+        CheckResult rejected = kit.quickCheck();
+        assertEquals(Optional.of(FailureKind.MISCONFIGURED), rejected.kind(), rejected.toString());
+        assertTrue(rejected.failure().orElseThrow().reason().contains("pg_hba.conf"), rejected.toString());
+        Files.writeString(pg.dataDir.resolve("pg_hba.conf"), pristineHba);
+        pg.pgCtl("reload");
+    }
+
+    @Test
+    void aStalePostmasterPidAfterSigkillDoesNotBlockRestore() throws Exception {
+        RecoveryKit kit = kit(Optional.empty());
+        assertTrue(kit.restore().succeeded());
+        long pid = postmaster();
+        TestHost.kill(pid);
+        assertTrue(TestHost.awaitGone(pid, 5000));
+        assertTrue(Files.exists(pg.dataDir.resolve("postmaster.pid")), "SIGKILL leaves postmaster.pid behind");
+        assertEquals(Presence.FAILED, kit.probe());
+        ActionResult r = kit.restore();
+        assertTrue(r.succeeded(), r.toString());
+        assertTrue(pg.write());
+    }
+
+    @Test
+    void aPostmasterPidNamingAnotherLiveProgramIsRemovedAndThatProgramLeftAlone() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "300").start();
+        started.add(sleeper.pid());
+        Path pidFile = pg.dataDir.resolve("postmaster.pid");
+        Files.writeString(pidFile, sleeper.pid() + "\n" + pg.dataDir + "\n0\n" + pg.port + "\n\n127.0.0.1\n0 0\nready\n");
+        TestHost.sh("chown", "postgres:postgres", pidFile.toString());
+        RecoveryKit kit = kit(Optional.empty());
+        assertEquals(Presence.FAILED, kit.probe());
+        ActionResult r = kit.restore();
+        assertTrue(r.succeeded(), r.toString());
+        assertTrue(sleeper.isAlive(), "the kit must not kill a process that is not postgres");
+    }
+
+    @Test
+    void aRunningInstanceTheCheckCannotReachIsMisconfigured() {
+        assertTrue(kit(Optional.empty()).restore().succeeded());
+        PostgresqlSpec otherPort = new PostgresqlSpec(pg.dataDir.toString(), pg.port + 1, "postgres", PgInstance.BIN,
+                "postgres", Optional.empty());
+        CheckResult c = kit(otherPort, PostgresqlKitOptions.defaults()).quickCheck();
+        assertEquals(Optional.of(FailureKind.MISCONFIGURED), c.kind(), c.toString());
+        assertTrue(c.failure().orElseThrow().reason().contains("listens on port " + pg.port), c.toString());
+    }
+
+    @Test
+    void aMissingPgCtlOrDataDirectoryIsMisconfigured() {
+        PostgresqlSpec noBin = new PostgresqlSpec(pg.dataDir.toString(), pg.port, "postgres", "/nonexistent/bin",
+                "postgres", Optional.empty());
+        ActionResult r = kit(noBin, PostgresqlKitOptions.defaults()).restore();
+        assertEquals(Optional.of(FailureKind.MISCONFIGURED), r.kind(), r.toString());
+        assertTrue(r.message().contains("pg_ctl not found"), r.message());
+
+        PostgresqlSpec noData = new PostgresqlSpec("/nonexistent/data", pg.port, "postgres", PgInstance.BIN,
+                "postgres", Optional.empty());
+        ActionResult r2 = kit(noData, PostgresqlKitOptions.defaults()).restore();
+        assertEquals(Optional.of(FailureKind.MISCONFIGURED), r2.kind(), r2.toString());
+        assertTrue(r2.message().contains("not a PostgreSQL data directory"), r2.message());
+        assertEquals(Presence.STOPPED, kit(noData, PostgresqlKitOptions.defaults()).probe());
+
+        PostgresqlSpec noUser = new PostgresqlSpec(pg.dataDir.toString(), pg.port, "vigil-no-such-user", PgInstance.BIN,
+                "postgres", Optional.empty());
+        ActionResult r3 = kit(noUser, PostgresqlKitOptions.defaults()).restore();
+        assertEquals(Optional.of(FailureKind.MISCONFIGURED), r3.kind(), r3.toString());
+    }
+
+    @Test
+    void aBrokenPostgresqlConfIsMisconfiguredAndTheMessageQuotesTheServerLog() throws Exception {
+        Path conf = pg.dataDir.resolve("postgresql.conf");
+        String pristine = Files.readString(conf);
+        try {
+            Files.writeString(conf, pristine + "shared_buffers = banana\n");
+            ActionResult r = kit(Optional.empty()).restore();
+            assertEquals(Optional.of(FailureKind.MISCONFIGURED), r.kind(), r.toString());
+            assertTrue(r.message().contains("invalid value for parameter \"shared_buffers\""), r.message());
+        } finally {
+            Files.writeString(conf, pristine);
+        }
+    }
+
+    @Test
+    void aPortAnotherProgramHoldsHereIsNotAvailableHere() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(pg.port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            ActionResult r = kit(Optional.empty()).restore();
+            assertEquals(Optional.of(FailureKind.NOT_AVAILABLE_HERE), r.kind(), r.toString());
+            assertTrue(r.message().contains("Address already in use"), r.message());
+        }
+    }
+
+    @Test
+    void removeFallsBackToImmediateShutdownWhenFastHangs() throws Exception {
+        RecoveryKit kit = kit(pg.spec(Optional.empty()), PostgresqlKitOptions.defaults().withFastStop(Duration.ofSeconds(3)));
+        assertTrue(kit.restore().succeeded());
+        long checkpointer = childNamed(postmaster(), "checkpointer");
+        TestHost.sh("kill", "-STOP", Long.toString(checkpointer));
+        try {
+            ActionResult r = kit.remove();
+            assertTrue(r.succeeded(), r.toString());
+            assertTrue(r.message().contains("immediate shutdown after fast failed"), r.message());
+            assertEquals(Presence.STOPPED, kit.probe());
+        } finally {
+            TestHost.quietly("kill", "-CONT", Long.toString(checkpointer));
+        }
+    }
+
+    private static long childNamed(long parent, String title) throws Exception {
+        for (ProcessHandle child : ProcessHandle.of(parent).orElseThrow().children().toList()) {
+            String cmdline = Files.readString(Path.of("/proc/" + child.pid() + "/cmdline"));
+            if (cmdline.contains(title)) {
+                return child.pid();
+            }
+        }
+        throw new IllegalStateException("no " + title + " under postmaster " + parent);
+    }
+}
