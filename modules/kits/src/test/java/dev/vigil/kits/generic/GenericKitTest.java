@@ -63,7 +63,7 @@ class GenericKitTest {
             assertTrue(r.succeeded(), r.toString());
             assertTrue(log.lines().contains("app-demo: restore: started the app"), log.lines().toString());
         }
-        assertEquals("-t|app-demo|-i|" + ok + "|my app info|", Files.readString(args));
+        assertEquals("-t|app-demo|-i|app-demo|my app info|", Files.readString(args));
     }
 
     @Test
