@@ -74,7 +74,7 @@ class PostgresqlKitTest {
     }
 
     @Test
-    void restoreStartsItTheCheckPassesAndRemoveStopsIt() {
+    void restoreStartsItTheCheckPassesAndRemoveStopsIt() throws Exception {
         RecoveryKit kit = kit(Optional.empty());
         assertEquals(Presence.STOPPED, kit.probe());
         ActionResult r = kit.restore();
@@ -87,7 +87,7 @@ class PostgresqlKitTest {
         long pid = postmaster();
         ActionResult removed = kit.remove();
         assertTrue(removed.succeeded() && removed.message().contains("fast shutdown"), removed.toString());
-        assertTrue(TestHost.gone(pid));
+        assertTrue(TestHost.awaitGone(pid, 5000), "the postmaster exits once pg_ctl stop returns");
         assertEquals(Presence.STOPPED, kit.probe());
         assertTrue(kit.remove().succeeded(), "removing a stopped instance succeeds");
         CheckResult down = kit.quickCheck();
