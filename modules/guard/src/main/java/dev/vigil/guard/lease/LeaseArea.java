@@ -1,0 +1,166 @@
+package dev.vigil.guard.lease;
+
+import dev.vigil.guard.lease.LeaseDevice.Io;
+import dev.vigil.guard.lease.LeaseReading.Seen;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One lease's slots on the device as this server sees them: header checks, reads with the
+ * staleness of every slot, writes of its own slot, and the consistency checks (hash collision,
+ * two servers on one index). The decisions built on them are {@link DiskLease}'s.
+ */
+final class LeaseArea implements AutoCloseable {
+
+    private final LeaseIdentity me;
+    private final String leaseName;
+    private final LeaseTimings t;
+    private final LeaseDevice device;
+    private final SlotTracker tracker = new SlotTracker();
+    private LeaseHeader header;
+    private int leaseIndex = -1;
+    private long counter;
+
+    LeaseArea(Path device, LeaseIdentity me, String leaseName, LeaseTimings timings) {
+        this.me = me;
+        this.leaseName = leaseName;
+        this.t = timings;
+        this.device = new LeaseDevice(device, timings.ioTimeout(), "vigil-lease-io-" + me.serverName());
+    }
+
+    boolean hasHeader() {
+        return header != null;
+    }
+
+    int leaseIndex() {
+        return leaseIndex;
+    }
+
+    long counter() {
+        return counter;
+    }
+
+    Path path() {
+        return device.path();
+    }
+
+    /** Reads and checks the header; null when usable, else why not. */
+    String ensureHeader() {
+        Io<ByteBuffer> io = device.read(0, 1, LeaseHeader.DEFAULT_BLOCK_SIZE);
+        if (!io.ok()) {
+            return io.error();
+        }
+        StringBuilder why = new StringBuilder();
+        Optional<LeaseHeader> h = LeaseHeader.decode(io.value(), why);
+        if (h.isEmpty()) {
+            return "lease device " + device.path() + ": " + why;
+        }
+        String cluster = LeaseSlot.stored(me.clusterName(), LeaseHeader.MAX_CLUSTER_NAME);
+        if (!h.get().clusterName().equals(cluster)) {
+            return "lease device " + device.path() + " belongs to cluster \"" + h.get().clusterName() + "\", not \""
+                    + cluster + "\"";
+        }
+        if (me.serverIndex() >= h.get().slots()) {
+            return "server " + me.serverName() + " has index " + me.serverIndex() + " but lease device "
+                    + device.path() + " has only " + h.get().slots() + " slots per lease (format it with more slots)";
+        }
+        header = h.get();
+        leaseIndex = LeaseFormatter.leaseIndex(leaseName, header.maxLeases());
+        return null;
+    }
+
+    /** Reads every slot of the lease and records what changed. */
+    Io<LeaseReading> read() {
+        int bs = header.blockSize();
+        Io<ByteBuffer> io = device.read(header.firstSlotBlock(leaseIndex), header.slots(), bs);
+        if (!io.ok()) {
+            return Io.failed(io.error(), io.startNanos());
+        }
+        List<Seen> seen = new ArrayList<>();
+        for (int i = 0; i < header.slots(); i++) {
+            LeaseSlot.Decoded d = LeaseSlot.decode(io.value().slice(i * bs, bs));
+            long stale = tracker.record(i, d.signature(), io.startNanos(), io.endNanos());
+            boolean nonFree = !d.valid() || d.slot().state() != SlotState.FREE;
+            seen.add(new Seen(i, d, stale, nonFree && stale >= thresholdNanos(d)));
+        }
+        LeaseReading r = new LeaseReading(seen, io.startNanos(), io.endNanos(), me.serverIndex());
+        Seen own = r.own();
+        if (own.valid() && own.slot().serverName().equals(me.serverName())) {
+            counter = Math.max(counter, own.slot().counter());
+        }
+        return new Io<>(r, null, io.startNanos(), io.endNanos());
+    }
+
+    /**
+     * How long a slot must be seen unchanged before it is ignored: lease-timeout, or longer when
+     * its writer promised a longer fence bound (servers with slower settings stay safe).
+     */
+    long thresholdNanos(LeaseSlot.Decoded d) {
+        long lease = t.leaseTimeout().toNanos();
+        if (!d.valid()) {
+            return lease;
+        }
+        return Math.max(lease, TimeUnit.MILLISECONDS.toNanos(d.slot().fenceBoundMillis()) + t.safetyMargin().toNanos());
+    }
+
+    /** A slot that makes this lease unusable as configured: a name collision or a shared server index. */
+    String conflict(LeaseReading r) {
+        for (Seen s : r.slots()) {
+            if (!s.valid() || s.slot().state() == SlotState.FREE || s.expired()) {
+                continue;
+            }
+            LeaseSlot slot = s.slot();
+            if (!slot.leaseName().isEmpty() && !slot.leaseName().equals(leaseName)) {
+                return "lease index " + leaseIndex + " on " + device.path() + " is also used by lease \""
+                        + slot.leaseName() + "\" (its name hashes to the same index as \"" + leaseName
+                        + "\"); format the lease device with more leases";
+            }
+            if (s.index() == me.serverIndex() && !slot.serverName().isEmpty()
+                    && !slot.serverName().equals(me.serverName())) {
+                return "slot " + s.index() + " of lease \"" + leaseName + "\" is in use by server \""
+                        + slot.serverName() + "\", not \"" + me.serverName()
+                        + "\": are two servers configured with the same index?";
+            }
+        }
+        return null;
+    }
+
+    /** Writes this server's slot with the next counter. */
+    Io<Void> writeOwn(SlotState st, long gen, int priority) {
+        int bs = header.blockSize();
+        LeaseSlot slot = new LeaseSlot(me.serverName(), leaseName, st, gen, ++counter, System.currentTimeMillis(),
+                priority, t.fenceBound().toMillis());
+        ByteBuffer buf = LeaseDevice.allocate(bs, bs);
+        slot.encode(buf);
+        return device.write(header.firstSlotBlock(leaseIndex) + me.serverIndex(), buf, bs);
+    }
+
+    String heldBy(Seen s) {
+        if (!s.valid()) {
+            return "lease \"" + leaseName + "\": slot of " + s.who() + " is unreadable (" + s.decoded().problem()
+                    + "); not trusted until seen unchanged for " + ms(thresholdNanos(s.decoded())) + " ms";
+        }
+        return "lease \"" + leaseName + "\" is held by " + s.who() + " (generation " + s.slot().generation()
+                + ", slot unchanged for " + ms(s.staleNanos()) + " ms)";
+    }
+
+    String parkedBy(Seen s) {
+        return "lease \"" + leaseName + "\" is parked by " + s.who()
+                + " (its daemon stopped with resources left running); only an operator who knows " + s.who()
+                + " is down may force it";
+    }
+
+    @Override
+    public void close() {
+        device.close();
+    }
+
+    static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+}
