@@ -125,7 +125,7 @@ class LkStartCommandTest {
         assertEquals(0, status.exit(), status::toString);
         assertEquals("""
                 LOCAL  TAG        ID         STATE  PRIO  PRIMARY
-                n1     app-batch  /bin/true  OSU       2  n2
+                n1     app-batch  app-batch  OSU       2  n2
 
                 MACHINE  NETWORK  ADDRESSES/DEVICE  STATE  PRIO
                 """, status.out());
