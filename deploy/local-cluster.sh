@@ -7,7 +7,11 @@
 #   deploy/local-cluster.sh kill SERVER    SIGKILL one daemon (a crash), by its pid file
 #   deploy/local-cluster.sh start SERVER   lkstart one server again
 #   deploy/local-cluster.sh stop SERVER    lkstop one server
+#   deploy/local-cluster.sh action SERVER TAG ACTION   perform_action -t TAG -a ACTION on SERVER
 #   deploy/local-cluster.sh down           lkstop every server
+#
+# The cluster protects one generic resource, app-demo (a marker file per server): n1 has the
+# highest priority and brings it in service once the cluster has formed.
 #
 # Ports: server nI uses cluster port 27364+I and admin port 27464+I (override BASE_PORT).
 set -euo pipefail
@@ -42,10 +46,11 @@ write_configs() {
   for i in $(seq 1 "$n"); do
     local home="$work/n$i"
     mkdir -p "$home/scripts"
-    for a in restore remove quickCheck; do
-      printf '#!/bin/sh\nexit 0\n' > "$home/scripts/$a"
-      chmod +x "$home/scripts/$a"
-    done
+    # The demo application is a marker file: restore creates it, remove deletes it, quickCheck tests it.
+    printf '#!/bin/sh\ntouch "%s"\n' "$home/app-demo.running" > "$home/scripts/restore"
+    printf '#!/bin/sh\nrm -f "%s"\n' "$home/app-demo.running" > "$home/scripts/remove"
+    printf '#!/bin/sh\ntest -e "%s"\n' "$home/app-demo.running" > "$home/scripts/quickCheck"
+    chmod +x "$home/scripts/restore" "$home/scripts/remove" "$home/scripts/quickCheck"
     cat > "$home/vigil.conf" <<CONF
 vigil {
   server = n$i
@@ -98,11 +103,15 @@ case "${1:-}" in
     ;;
   start) cmd "${2:?usage: $0 start SERVER}" lkstart ;;
   stop) cmd "${2:?usage: $0 stop SERVER}" lkstop ;;
+  action)
+    [ $# -eq 4 ] || { echo "usage: $0 action SERVER TAG ACTION" >&2; exit 2; }
+    cmd "$2" perform_action -t "$3" -a "$4"
+    ;;
   down)
     for s in $(servers); do cmd "$s" lkstop || true; done
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -41,6 +41,7 @@ final class LocalCluster implements AutoCloseable {
             Path home = dir.resolve(name);
             Files.createDirectories(home);
             Path scripts = Files.createDirectories(home.resolve("scripts"));
+            writeScripts(scripts, home.resolve("app-demo.running"));
             String conf = """
                     vigil {
                       server = %s
@@ -70,6 +71,22 @@ final class LocalCluster implements AutoCloseable {
             Files.writeString(file, conf);
             configs.put(name, file);
         }
+    }
+
+    /** The demo application: a marker file that restore creates, remove deletes and quickCheck tests. */
+    private static void writeScripts(Path scripts, Path marker) throws IOException {
+        Map<String, String> bodies = Map.of("restore", "touch '" + marker + "'", "remove", "rm -f '" + marker + "'",
+                "quickCheck", "test -e '" + marker + "'");
+        for (Map.Entry<String, String> e : bodies.entrySet()) {
+            Path script = scripts.resolve(e.getKey());
+            Files.writeString(script, "#!/bin/sh\n" + e.getValue() + "\n");
+            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /** True while the demo application runs on {@code server}. */
+    boolean appRunning(String server) {
+        return Files.exists(dir.resolve(server).resolve("app-demo.running"));
     }
 
     private static String priorities(List<String> names) {

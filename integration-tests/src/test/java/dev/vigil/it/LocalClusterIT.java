@@ -1,6 +1,7 @@
 package dev.vigil.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -41,12 +42,15 @@ class LocalClusterIT {
             assertTrue(start.output().contains("Vigil started on server " + server), start.output());
         }
 
+        // n1 has the highest priority: it brings app-demo in service once the cluster has formed.
         for (String server : cluster.servers()) {
-            String status = awaitStatus(server, s -> s.lines().filter(l -> l.contains(" ALIVE ")).count() == 2);
+            String state = server.equals("n1") ? "ISP" : "OSU";
+            String status = awaitStatus(server, s -> s.lines().filter(l -> l.contains(" ALIVE ")).count() == 2
+                    && s.lines().anyMatch(l -> l.startsWith(server) && l.contains("app-demo") && l.contains(state)));
             System.out.println("lcdstatus -q on " + server + " (all up):\n" + status);
-            assertTrue(status.lines().anyMatch(l -> l.startsWith(server) && l.contains("app-demo") && l.contains("OSU")),
-                    status);
         }
+        assertTrue(cluster.appRunning("n1"));
+        assertFalse(cluster.appRunning("n2") || cluster.appRunning("n3"), "in service on one server only");
 
         long t0 = System.nanoTime();
         cluster.kill("n3");
@@ -72,6 +76,7 @@ class LocalClusterIT {
             var stop = dist.run(cluster.config(server), "lkstop");
             assertEquals(0, stop.exitCode(), server + ": " + stop.output());
         }
+        assertFalse(cluster.appRunning("n1"), "lkstop took app-demo out of service");
         var down = dist.run(cluster.config("n1"), "lcdstatus", "-q");
         assertEquals(9, down.exitCode(), down.output());
         assertEquals("Vigil does not appear to be running.", down.output().strip());

@@ -55,7 +55,12 @@ public final class AdminClient {
     }
 
     public AdminReply post(String path, String jsonBody) {
-        return send(request(path, REQUEST_TIMEOUT).header("Content-Type", "application/json")
+        return post(path, jsonBody, REQUEST_TIMEOUT);
+    }
+
+    /** A POST whose answer may take up to {@code timeout} (an action on a hierarchy). */
+    public AdminReply post(String path, String jsonBody, Duration timeout) {
+        return send(request(path, timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
     }
 

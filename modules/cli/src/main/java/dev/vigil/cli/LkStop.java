@@ -24,13 +24,15 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Without options its resources are taken out of service first, and Vigil will not start at boot."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the daemon stopped, or was not running",
-                "1:systemctl failed, -r without systemd, the daemon refused or did not stop within 60 s",
+                "1:systemctl failed, -r without systemd, the daemon refused or did not stop in time (60 s, plus the time "
+                        + "its resources' remove timeouts allow)",
                 "2:bad option (-n with -f or -r) or unusable configuration",
                 "9:the daemon's process runs but its admin API does not answer"})
 public final class LkStop implements Callable<Integer> {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final CliContext ctx;
+    /** How long to wait for the daemon's end; {@code null}: 60 s plus the time its hierarchies may need to stop. */
     private final Duration stopTimeout;
 
     @Spec
@@ -52,10 +54,10 @@ public final class LkStop implements Callable<Integer> {
     boolean restartAtBoot;
 
     public LkStop(CliContext ctx) {
-        this(ctx, STOP_TIMEOUT);
+        this(ctx, null);
     }
 
-    /** With another wait for the daemon to end than the documented 60 s (tests). */
+    /** With a fixed wait for the daemon to end (tests). */
     LkStop(CliContext ctx, Duration stopTimeout) {
         this.ctx = ctx;
         this.stopTimeout = stopTimeout;
@@ -71,6 +73,8 @@ public final class LkStop implements Callable<Integer> {
         bootSetting(server);
 
         AdminClient api = new AdminClient(c.admin());
+        Duration wait = stopTimeout != null ? stopTimeout
+                : leaveRunning ? STOP_TIMEOUT : STOP_TIMEOUT.plus(c.hierarchiesStopBound());
         OptionalLong pid = DaemonPid.live(c.stateDir());
         String mode = switchover ? "switchover" : leaveRunning ? "leave-running" : "remove";
         AdminReply reply = api.post(AdminClient.SHUTDOWN, "{\"mode\": \"" + mode + "\"}");
@@ -89,9 +93,9 @@ public final class LkStop implements Callable<Integer> {
         if (reply instanceof Failed f) {
             throw CommandFailure.of(ExitCode.SYSTEM, "the daemon refused to stop (HTTP " + f.status() + "): " + f.error());
         }
-        if (!awaitStop(api, pid)) {
+        if (!awaitStop(api, pid, wait)) {
             throw CommandFailure.of(ExitCode.SYSTEM, "the daemon" + pid.stream().mapToObj(p -> " (pid " + p + ")")
-                    .findFirst().orElse("") + " is still running " + seconds(stopTimeout)
+                    .findFirst().orElse("") + " is still running " + seconds(wait)
                     + " after the shutdown request; see 'lk_log log'");
         }
         ctx.out().println("Vigil stopped on server " + server + ".");
@@ -125,11 +129,11 @@ public final class LkStop implements Callable<Integer> {
     }
 
     /** Until the daemon's process has ended (or, without a pid file, until its API stops answering). */
-    private boolean awaitStop(AdminClient api, OptionalLong pid) {
+    private boolean awaitStop(AdminClient api, OptionalLong pid, Duration wait) {
         if (pid.isPresent()) {
-            return DaemonPid.awaitExit(pid.getAsLong(), stopTimeout);
+            return DaemonPid.awaitExit(pid.getAsLong(), wait);
         }
-        long deadline = System.nanoTime() + stopTimeout.toNanos();
+        long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
             if (api.get(AdminClient.STATUS, Duration.ofSeconds(1)) instanceof NotRunning) {
                 return true;

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParseResult;
  */
 public final class Main {
     /** The command names, as the bin scripts call them. */
-    public static final List<String> COMMANDS = List.of("lkstart", "lkstop", "lcdstatus", "lk_log", "vigil");
+    public static final List<String> COMMANDS = List.of("lkstart", "lkstop", "lcdstatus", "lk_log", "perform_action",
+            "vigil");
 
     private Main() {
     }
@@ -58,6 +59,7 @@ public final class Main {
             case "lkstop" -> new CommandLine(new LkStop(ctx));
             case "lcdstatus" -> new CommandLine(new LcdStatus(ctx));
             case "lk_log" -> new CommandLine(new LkLog(ctx));
+            case "perform_action" -> new CommandLine(new PerformAction(ctx));
             case "vigil" -> new CommandLine(new VigilCommand())
                     .addSubcommand("check-config", new CheckConfig(ctx))
                     .addSubcommand("status", new VigilStatus(ctx))

@@ -54,7 +54,8 @@ class LcdStatusCommandTest {
         assertEquals(0, r.exit(), r::toString);
         assertEquals(new ShortStatusFormatter(UTC).format(StatusFixtures.threeServers(), "n1", Optional.empty(),
                 FirstColumn.LOCAL), r.out());
-        assertEquals("*** WARNING: hierarchy app-batch is in service on no server\n", r.err());
+        assertEquals("*** WARNING: hierarchy app-batch is in service on no server\n"
+                + "*** WARNING: resource app-batch is OSF on n2: restore failed: /opt/batch/bin/restore exited with code 1\n", r.err());
     }
 
     @Test

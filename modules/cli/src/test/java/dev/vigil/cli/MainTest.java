@@ -23,7 +23,7 @@ class MainTest {
     void anUnknownCommandExits2ListingTheCommands() {
         Result r = CliRun.of("lkfoo");
         assertEquals(2, r.exit());
-        assertEquals("vigil-cli: unknown command 'lkfoo'; commands: lkstart, lkstop, lcdstatus, lk_log, vigil\n", r.err());
+        assertEquals("vigil-cli: unknown command 'lkfoo'; commands: lkstart, lkstop, lcdstatus, lk_log, perform_action, vigil\n", r.err());
     }
 
     @Test

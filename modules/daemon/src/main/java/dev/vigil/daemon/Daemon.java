@@ -77,10 +77,16 @@ public final class Daemon {
         return stopped;
     }
 
-    /** Stops the daemon for good through CoordinatedShutdown. */
+    /** Stops the daemon for good through CoordinatedShutdown, taking its hierarchies out of service. */
     public CompletionStage<Integer> stop() {
+        return stop(ShutdownMode.REMOVE);
+    }
+
+    /** Stops the daemon for good as {@code POST /v1/shutdown} with {@code mode} does. */
+    public CompletionStage<Integer> stop(ShutdownMode mode) {
         stopRequested = true;
-        CoordinatedShutdown.get(system).run(CoordinatedShutdown.unknownReason());
+        log.shutdownRequested("stop of the daemon, mode \"" + mode.wireName() + "\"");
+        CoordinatedShutdown.get(system).run(new StopReason.AdminRequest(mode));
         return stopped;
     }
 

@@ -10,12 +10,21 @@ import dev.vigil.daemon.cluster.ServerReport;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.kits.KitOptions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -30,7 +39,10 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * monitor, one supervisor per hierarchy this server may run, and the admin API. It announces
  * "Vigil startup complete" once the admin API listens and this server has joined the cluster, or
  * once a join timeout has passed: a server alone must come up and answer status (its peers DEAD).
- * An admin API that cannot listen stops the daemon, since the commands could not reach it.
+ * It tells the hierarchy supervisors when this server has joined (their automatic restore waits
+ * for it), and has CoordinatedShutdown stop them: taking the hierarchies out of service, or
+ * leaving them running, as the reason for the stop says. An admin API that cannot listen stops
+ * the daemon, since the commands could not reach it.
  */
 public final class Guardian extends AbstractBehavior<Guardian.Command> {
 
@@ -59,6 +71,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     private final OperatorLog log;
     private final boolean rejoining;
     private final ActorRef<StatusBoard.Command> board;
+    private final Map<String, ActorRef<HierarchySupervisor.Command>> supervisors = new LinkedHashMap<>();
     private boolean bound;
     private boolean joined;
     private boolean waitedEnough;
@@ -91,14 +104,16 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
                 ctx.spawn(Topic.create(ServerReport.class, StatusBoard.TOPIC_NAME), "status-topic");
         board = ctx.spawn(StatusBoard.create(config, incarnation, topic), "status-board");
         ctx.spawn(CommPathMonitor.create(config, board, log), "comm-paths");
-        for (HierarchyConfig h : config.hierarchies()) {
-            if (h.priorities().containsKey(config.serverName())) {
-                ctx.spawn(HierarchySupervisor.create(h, board, log), HierarchySupervisor.actorName("hierarchy-", h.tag()));
-            }
+        Executor kitExecutor = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(PekkoSettings.KIT_DISPATCHER));
+        KitOptions kitOptions = KitOptions.of(config);
+        for (HierarchyConfig h : config.localHierarchies()) {
+            supervisors.put(h.tag(), ctx.spawn(HierarchySupervisor.create(h, config.serverName(), kitOptions, kitExecutor,
+                    board, log), HierarchySupervisor.actorName("hierarchy-", h.tag())));
         }
+        stopHierarchiesOnShutdown(ctx.getSystem());
 
-        AdminApi api = new AdminApi(ctx.getSystem(), board, adminToken, config.admin().tokenFile(),
-                AdminApi.STATUS_TIMEOUT, log);
+        AdminApi api = new AdminApi(ctx.getSystem(), board, Map.copyOf(supervisors), config, adminToken,
+                AdminApi.Limits.DEFAULT, log);
         ctx.pipeToSelf(api.bind(config.admin().port()),
                 (binding, failure) -> failure == null ? new ApiBound(binding) : new ApiBindFailed(failure));
         Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
@@ -120,6 +135,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
                 .onMessage(ApiBindFailed.class, this::onApiBindFailed)
                 .onMessageEquals(SelfUpSeen.INSTANCE, () -> {
                     joined = true;
+                    supervisors.values().forEach(s -> s.tell(HierarchySupervisor.ClusterJoined.INSTANCE));
                     if (announced) {
                         log.joinedCluster(config.cluster().name());
                     }
@@ -130,6 +146,26 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
                     return announceWhenReady();
                 })
                 .build();
+    }
+
+    /**
+     * In the hierarchies phase of every stop, each supervisor takes its hierarchy out of service
+     * (or leaves it running, see {@link StopReason#takesHierarchiesOutOfService}) before the
+     * daemon leaves the cluster.
+     */
+    private void stopHierarchiesOnShutdown(ActorSystem<?> system) {
+        CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+        Duration timeout = system.settings().config().getDuration("pekko.coordinated-shutdown.phases."
+                + PekkoSettings.HIERARCHIES_PHASE + ".timeout");
+        cs.addTask(PekkoSettings.HIERARCHIES_PHASE, "vigil-stop-hierarchies", () -> {
+            boolean remove = StopReason.takesHierarchiesOutOfService(cs.getShutdownReason());
+            CompletableFuture<?>[] stopped = supervisors.values().stream()
+                    .map(s -> AskPattern.<HierarchySupervisor.Command, Done>ask(s,
+                            replyTo -> new HierarchySupervisor.Shutdown(remove, replyTo), timeout, system.scheduler())
+                            .toCompletableFuture())
+                    .toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(stopped).thenApply(v -> Done.getInstance());
+        });
     }
 
     private Behavior<Command> announceWhenReady() {

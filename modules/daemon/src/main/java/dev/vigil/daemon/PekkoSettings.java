@@ -17,8 +17,19 @@ import java.util.stream.Collectors;
  * (for diagnosis), as {@link ConfigFactory#load(Config)} gives them precedence.
  */
 public final class PekkoSettings {
+    /** The dispatcher every blocking kit call runs on, away from the actors' and the cluster's threads. */
+    public static final String KIT_DISPATCHER = "vigil-kit-dispatcher";
+    /** The CoordinatedShutdown phase in which the hierarchies are taken out of service (or left running). */
+    public static final String HIERARCHIES_PHASE = "service-stop";
+
     private PekkoSettings() {
     }
+
+    /** One thread per resource this server may run (at most one kit call each), at least two. */
+    static int kitThreads(VigilConfig config) {
+        return Math.max(2, config.localHierarchies().stream().mapToInt(h -> h.resources().size()).sum());
+    }
+
 
     /** The actor system's configuration: the rendered settings over Pekko's reference defaults. */
     public static Config toConfig(VigilConfig config) {
@@ -79,7 +90,16 @@ public final class PekkoSettings {
                     run-by-jvm-shutdown-hook = on
                     terminate-actor-system = on
                     exit-jvm = off
+                    # Taking the hierarchies out of service (lkstop) may take as long as their kits' timeouts allow.
+                    phases.%s.timeout = %s
                   }
+                }
+                # Blocking kit calls (ip, mount, pg_ctl, scripts, JDBC checks): one thread per resource.
+                %s {
+                  type = Dispatcher
+                  executor = "thread-pool-executor"
+                  thread-pool-executor.fixed-pool-size = %d
+                  throughput = 1
                 }
                 """.formatted(
                 config.serverName(),
@@ -88,7 +108,9 @@ public final class PekkoSettings {
                 seeds,
                 millis(fd.heartbeatInterval()),
                 millis(fd.heartbeatInterval()), millis(fd.acceptableHeartbeatPause()), fd.threshold(),
-                millis(cluster.downAfter()));
+                millis(cluster.downAfter()),
+                HIERARCHIES_PHASE, millis(config.hierarchiesStopBound()),
+                KIT_DISPATCHER, kitThreads(config));
     }
 
     /** The Pekko address of a server: {@code pekko://<cluster>@<host>:<port>}. */

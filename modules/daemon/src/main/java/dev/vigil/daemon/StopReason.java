@@ -1,5 +1,6 @@
 package dev.vigil.daemon;
 
+import java.util.Optional;
 import org.apache.pekko.actor.CoordinatedShutdown;
 
 /**
@@ -8,6 +9,25 @@ import org.apache.pekko.actor.CoordinatedShutdown;
  * fresh cluster member (Pekko's downing reasons).
  */
 public sealed interface StopReason extends CoordinatedShutdown.Reason {
+
+    /**
+     * Whether a stop for {@code reason} takes this server's hierarchies out of service first:
+     * yes for {@code lkstop} (mode remove; switchover too, as nothing moves the hierarchies to a
+     * backup yet), a signal or any other stop; no for {@code lkstop -f} (leave-running), for a
+     * daemon that could not start (it may share the server with a running one), and for a server
+     * downed by the cluster, whose next incarnation adopts what still runs.
+     */
+    static boolean takesHierarchiesOutOfService(Optional<CoordinatedShutdown.Reason> reason) {
+        if (reason.isEmpty()) {
+            return true;
+        }
+        CoordinatedShutdown.Reason r = reason.get();
+        if (r instanceof AdminRequest request) {
+            return request.mode() != ShutdownMode.LEAVE_RUNNING;
+        }
+        return !(r instanceof StartupFailed) && r != CoordinatedShutdown.clusterDowningReason()
+                && r != CoordinatedShutdown.clusterLeavingReason();
+    }
 
     /** Exit code of the daemon process when it stops for this reason. */
     int exitCode();

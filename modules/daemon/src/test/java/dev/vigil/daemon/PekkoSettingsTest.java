@@ -77,6 +77,22 @@ class PekkoSettingsTest {
     }
 
     @Test
+    void kitCallsRunOnTheirOwnDispatcherWithAThreadPerResource() {
+        assertEquals("thread-pool-executor", pekko.getString(PekkoSettings.KIT_DISPATCHER + ".executor"));
+        assertEquals(3, pekko.getInt(PekkoSettings.KIT_DISPATCHER + ".thread-pool-executor.fixed-pool-size"),
+                "n2 may run the three resources of its one hierarchy");
+    }
+
+    @Test
+    void takingTheHierarchiesOutOfServiceMayTakeAsLongAsTheirKitsTimeoutsAllow() {
+        // Three generic resources (restore 300 s, remove 300 s, recover 300 s, two attempts): one operation
+        // (3 x 300 + 2 x 3 x 300 + 3 x 2 x 300) and a removal (3 x 300), plus 10 s.
+        assertEquals(n2.hierarchiesStopBound(), pekko.getDuration("pekko.coordinated-shutdown.phases."
+                + PekkoSettings.HIERARCHIES_PHASE + ".timeout"));
+        assertEquals(Duration.ofSeconds(900 + 1800 + 1800 + 900 + 10), n2.hierarchiesStopBound());
+    }
+
+    @Test
     void pekkoLogsThroughSlf4j() {
         assertEquals(List.of("org.apache.pekko.event.slf4j.Slf4jLogger"), pekko.getStringList("pekko.loggers"));
         assertEquals("org.apache.pekko.event.slf4j.Slf4jLoggingFilter", pekko.getString("pekko.logging-filter"));

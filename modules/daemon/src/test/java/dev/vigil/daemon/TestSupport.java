@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,10 +58,35 @@ public final class TestSupport {
 
     /**
      * Writes {@code <dir>/<server>/vigil.conf} for {@code server} of a cluster of servers n1, n2, …
-     * on 127.0.0.1 at {@code clusterPorts}, with one hierarchy (ip, fs, postgresql) on n1 (and n2),
-     * and loads it as the daemon would.
+     * on 127.0.0.1 at {@code clusterPorts}, with one hierarchy on n1 (and n2) shaped like the
+     * manual's (tags ip-10.200.0.100, fs-/share, powergres-/share/data), and loads it as the
+     * daemon would. Its resources are generic ones whose scripts only create, test and delete a
+     * marker file per resource in {@code <dir>/<server>/markers}: tests that are not about the kits
+     * must not touch the machine's addresses, disks or databases, yet the daemon brings the
+     * hierarchy in service on its highest-priority server as it always does.
      */
     public static VigilConfig config(Path dir, String server, List<Integer> clusterPorts, int adminPort) {
+        Path scripts = markerScripts(dir.resolve(server));
+        return configWith(dir, server, clusterPorts, adminPort, """
+                  resource-defaults.generic { restore-script = "%s/restore", remove-script = "%s/remove",
+                    quick-check-script = "%s/check", check-interval = 1s }
+                  hierarchies = [ {
+                    tag = "powergres-/share/data", priorities { %s }
+                    resources = [
+                      { tag = "ip-10.200.0.100", type = generic }
+                      { tag = "fs-/share", type = generic }
+                      { tag = "powergres-/share/data", type = generic, depends-on = ["ip-10.200.0.100", "fs-/share"] }
+                    ] } ]
+                """.formatted(scripts, scripts, scripts, clusterPorts.size() == 1 ? "n1 = 1" : "n1 = 1, n2 = 10"));
+    }
+
+    /**
+     * Writes and loads {@code <dir>/<server>/vigil.conf} for {@code server} of a cluster of servers
+     * n1, n2, … on 127.0.0.1 at {@code clusterPorts} (short failure-detector timings), its state in
+     * {@code <dir>/<server>/state}, the logs of every server in {@code <dir>/logs}, and {@code body}
+     * (more settings inside {@code vigil { }}, e.g. the hierarchies).
+     */
+    public static VigilConfig configWith(Path dir, String server, List<Integer> clusterPorts, int adminPort, String body) {
         StringBuilder servers = new StringBuilder();
         for (int i = 0; i < clusterPorts.size(); i++) {
             servers.append("{ name = n").append(i + 1).append(", host = \"127.0.0.1\", port = ")
@@ -79,25 +105,46 @@ public final class TestSupport {
                   }
                   admin { port = %d }
                   logs { dir = "%s" }
-                  hierarchies = [ {
-                    tag = "powergres-/share/data", priorities { %s }
-                    resources = [
-                      { tag = "ip-10.200.0.100", type = ip, address = "10.200.0.100" }
-                      { tag = "fs-/share", type = filesystem, device = "/dev/loop7", mount-point = "/share" }
-                      { tag = "powergres-/share/data", type = postgresql, data-dir = "/share/data",
-                        depends-on = ["ip-10.200.0.100", "fs-/share"] }
-                    ] } ]
-                }
+                %s}
                 """.formatted(server, home.resolve("state"), servers, HEARTBEAT.toMillis(), PAUSE.toMillis(),
-                DOWN_AFTER.toMillis(), adminPort, dir.resolve("logs"),
-                clusterPorts.size() == 1 ? "n1 = 1" : "n1 = 1, n2 = 10");
+                DOWN_AFTER.toMillis(), adminPort, dir.resolve("logs"), body);
         try {
             Files.createDirectories(home);
             Path file = home.resolve("vigil.conf");
             Files.writeString(file, text);
             return ConfigLoader.load(file);
         } catch (Exception e) {
-            throw new IllegalStateException("test configuration does not load", e);
+            throw new IllegalStateException("test configuration does not load:\n" + text, e);
+        }
+    }
+
+    /**
+     * Writes restore, remove and check scripts into {@code <home>/scripts} that keep one marker
+     * file per resource tag in {@code <home>/markers} (touch, rm, test -e); returns the scripts' folder.
+     */
+    public static Path markerScripts(Path home) {
+        try {
+            Path scripts = Files.createDirectories(home.resolve("scripts"));
+            Path markers = Files.createDirectories(home.resolve("markers"));
+            String marker = "f=\"" + markers + "/$(printf %s \"$2\" | tr / _)\"\n";
+            script(scripts.resolve("restore"), marker + "touch \"$f\"\n");
+            script(scripts.resolve("remove"), marker + "rm -f \"$f\"\n");
+            script(scripts.resolve("check"), marker + "test -e \"$f\"\n");
+            return scripts;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes an executable {@code /bin/sh} script. */
+    public static Path script(Path file, String body) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "#!/bin/sh\n" + body);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.vigil.kits;
 
+import dev.vigil.core.config.ActionTimeouts;
 import dev.vigil.core.config.ResourceConfig;
 import dev.vigil.core.config.spec.FilesystemSpec;
 import dev.vigil.core.config.spec.GenericSpec;
@@ -17,19 +18,21 @@ public final class Kits {
     }
 
     public static RecoveryKit create(ResourceConfig resource, KitOptions options) {
+        if (resource.spec() == null || resource.policy() == null) {
+            throw new IllegalArgumentException("resource " + resource.tag() + " is not fully configured: " + resource);
+        }
         CommandRunner runner = new CommandRunner(options.commandPrefix());
+        ActionTimeouts timeouts = resource.policy().timeouts();
         if (resource.spec() instanceof IpSpec ip) {
-            return new IpKit(resource.tag(), ip, options.ip(), runner);
+            return new IpKit(resource.tag(), ip, timeouts, runner);
         }
         if (resource.spec() instanceof FilesystemSpec fs) {
-            return new FilesystemKit(resource.tag(), fs, options.filesystem(), runner);
+            return new FilesystemKit(resource.tag(), fs, timeouts, runner);
         }
         if (resource.spec() instanceof PostgresqlSpec pg) {
-            return new PostgresqlKit(resource.tag(), pg, options.postgresql(), runner);
+            return new PostgresqlKit(resource.tag(), pg, timeouts, runner);
         }
-        if (resource.spec() instanceof GenericSpec gen) {
-            return new GenericKit(resource.tag(), resource.id(), gen, options.generic(), runner);
-        }
-        throw new IllegalArgumentException("resource " + resource.tag() + " has no settings (spec is " + resource.spec() + ")");
+        GenericSpec gen = (GenericSpec) resource.spec();
+        return new GenericKit(resource.tag(), resource.id(), gen, timeouts, runner);
     }
 }

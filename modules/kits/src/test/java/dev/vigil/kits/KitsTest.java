@@ -20,29 +20,26 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class KitsTest {
-    private static RecoveryKit create(ResourceType type, dev.vigil.core.config.spec.ResourceSpec spec) {
-        return Kits.create(new ResourceConfig("t", type, List.of(), spec), KitOptions.defaults());
+    private static RecoveryKit create(dev.vigil.core.config.spec.ResourceSpec spec) {
+        return Kits.create(TestResources.resource("t", spec, TestResources.timeouts(Duration.ofSeconds(5))),
+                KitOptions.local());
     }
 
     @Test
     void eachResourceTypeGetsItsKit() {
-        assertTrue(create(ResourceType.IP, new IpSpec("10.200.0.100", 24, "eth0", List.of())) instanceof IpKit);
-        assertTrue(create(ResourceType.FILESYSTEM, new FilesystemSpec("/dev/sdb1", "/share", "ext4", "rw", true))
+        Duration second = Duration.ofSeconds(1);
+        assertTrue(create(new IpSpec("10.200.0.100", 24, "eth0", List.of(), 3, second, true, 2, 2)) instanceof IpKit);
+        assertTrue(create(new FilesystemSpec("/dev/sdb1", "/share", "ext4", "rw", true, 3, second))
                 instanceof FilesystemKit);
-        assertTrue(create(ResourceType.POSTGRESQL, new PostgresqlSpec("/share/data", 5432, "postgres",
-                "/usr/lib/postgresql/15/bin", "postgres", Optional.empty())) instanceof PostgresqlKit);
-        assertTrue(create(ResourceType.GENERIC, new GenericSpec("/r", "/m", "/q", Optional.empty(), "")) instanceof GenericKit);
+        assertTrue(create(new PostgresqlSpec("/share/data", 5432, "postgres", "/usr/lib/postgresql/15/bin", "postgres",
+                Optional.empty(), second, second, Optional.empty())) instanceof PostgresqlKit);
+        assertTrue(create(new GenericSpec("/r", "/m", "/q", Optional.empty(), "")) instanceof GenericKit);
     }
 
     @Test
     void aResourceWithoutSettingsIsABug() {
-        assertThrows(IllegalArgumentException.class, () -> create(ResourceType.IP, null));
-    }
-
-    @Test
-    void timeoutsMustBePositive() {
-        assertThrows(IllegalArgumentException.class,
-                () -> KitTimeouts.of(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> Kits.create(
+                new ResourceConfig("t", ResourceType.IP, List.of(), null, null), KitOptions.local()));
     }
 
     @Test

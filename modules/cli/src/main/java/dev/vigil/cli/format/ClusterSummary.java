@@ -14,9 +14,10 @@ import java.util.Optional;
 /**
  * Each hierarchy across every server that may run it, and the warnings an operator must not
  * miss: a hierarchy in service on no live server (the manual's FAQ, where it sat StandBy/Failed
- * everywhere) or on more than one. A hierarchy's state on a server is its root's state there;
- * it counts as in service only on a server that is ALIVE now (a dead server's last report may
- * still say ISP).
+ * everywhere) or on more than one, and every failed (OSF) resource on a live server with its
+ * last error — the reason it is not running. A hierarchy's state on a server is its root's state
+ * there; it counts as in service only on a server that is ALIVE now (a dead server's last report
+ * may still say ISP).
  */
 public final class ClusterSummary {
     private static final String INDENT = "    ";
@@ -44,6 +45,7 @@ public final class ClusterSummary {
             }
             table.lines().forEach(l -> out.add(INDENT + l));
             warning(status, h).ifPresent(w -> out.add(INDENT + w));
+            failures(status, h).forEach(w -> out.add(INDENT + w));
         }
         return out;
     }
@@ -53,6 +55,21 @@ public final class ClusterSummary {
         List<String> out = new ArrayList<>();
         for (HierarchyInfo h : StatusFacts.hierarchies(status, rootTag)) {
             warning(status, h).ifPresent(out::add);
+            out.addAll(failures(status, h));
+        }
+        return out;
+    }
+
+    /** Each resource of {@code h} that is OSF on a live server, with its reason: what failed, and why. */
+    private List<String> failures(ClusterStatus status, HierarchyInfo h) {
+        List<String> out = new ArrayList<>();
+        for (String name : StatusFacts.serversByPriority(h)) {
+            Optional<ServerStatus> server = status.server(name).filter(s -> s.state() == ServerState.ALIVE);
+            for (var r : StatusFacts.list(h.resources())) {
+                server.map(s -> StatusFacts.resourceOn(s, r.tag())).filter(rs -> rs.state() == ResourceState.OSF)
+                        .ifPresent(rs -> out.add("*** WARNING: resource " + r.tag() + " is OSF on " + name + ": "
+                                + StatusFacts.text(rs.reason())));
+            }
         }
         return out;
     }

@@ -13,8 +13,22 @@ class ClusterSummaryTest {
 
     @Test
     void aHierarchyInServiceOnlyInADeadServersLastReportIsInServiceNowhere() {
-        assertEquals(List.of("*** WARNING: hierarchy app-batch is in service on no server"),
+        assertEquals(List.of("*** WARNING: hierarchy app-batch is in service on no server",
+                        "*** WARNING: resource app-batch is OSF on n2: restore failed: /opt/batch/bin/restore exited with code 1"),
                 summary.warnings(StatusFixtures.threeServers(), Optional.empty()));
+    }
+
+    @Test
+    void aFailedChildIsNamedWithItsLastErrorWhenTheRootIsOnlyOutOfService() {
+        assertEquals(List.of(
+                "Hierarchy powergres-/share/data:",
+                "    machine=n1  priority=1   state=OSU       (StandBy)  reason=out of service",
+                "    machine=n2  priority=10  state=ILLSTATE  (Unknown)  reason=no state reported by n2 (no report "
+                        + "received: server is DEAD)",
+                "    *** WARNING: hierarchy powergres-/share/data is in service on no server",
+                "    *** WARNING: resource fs-/share is OSF on n1: restore failed: cannot open device \"/dev/sdb1\": No "
+                        + "such device or address"),
+                summary.lines(StatusFixtures.failedChild(), Optional.empty()));
     }
 
     @Test

@@ -95,6 +95,7 @@ class DetailedStatusFormatterTest {
                 machine=n1  priority=2  state=OSU  (StandBy)  reason=in service on another server
                 machine=n3  priority=3  state=ISP  (Active)   reason=restore action has succeeded (last report at Wed Nov 26 13:12:30 UTC 2025: server is DEAD)
                 *** WARNING: hierarchy app-batch is in service on no server
+                *** WARNING: resource app-batch is OSF on n2: restore failed: /opt/batch/bin/restore exited with code 1
             """;
 
     @Test
@@ -137,6 +138,7 @@ class DetailedStatusFormatterTest {
                     machine=n1  priority=2  state=OSU  (StandBy)  reason=in service on another server
                     machine=n3  priority=3  state=ISP  (Active)   reason=restore action has succeeded (last report at Wed Nov 26 13:12:30 UTC 2025: server is DEAD)
                     *** WARNING: hierarchy app-batch is in service on no server
+                    *** WARNING: resource app-batch is OSF on n2: restore failed: /opt/batch/bin/restore exited with code 1
                 """), text);
     }
 

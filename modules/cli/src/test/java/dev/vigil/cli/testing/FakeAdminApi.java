@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The daemon's side of the admin API contract (GET /v1/status, POST /v1/shutdown, bearer token,
- * JSON errors), served on 127.0.0.1 by the JDK's HTTP server. The real daemon is written
+ * The daemon's side of the admin API contract (GET /v1/status, POST /v1/shutdown,
+ * POST /v1/hierarchies/{tag}/actions, bearer token, JSON errors), served on 127.0.0.1 by the JDK's HTTP server. The real daemon is written
  * concurrently against the same contract; this lets every command be tested against real HTTP
  * now, including the daemon's error answers.
  */
@@ -28,6 +28,9 @@ public final class FakeAdminApi implements AutoCloseable {
     private volatile int shutdownCode = 202;
     private volatile String shutdownError;
     private volatile Runnable onShutdown = () -> { };
+    private final List<String> actions = new CopyOnWriteArrayList<>();
+    private volatile int actionCode = 200;
+    private volatile String actionBody = "{}";
 
     private FakeAdminApi(HttpServer server, String token) {
         this.server = server;
@@ -42,6 +45,7 @@ public final class FakeAdminApi implements AutoCloseable {
             api.serve(status);
             server.createContext("/v1/status", api::status);
             server.createContext("/v1/shutdown", api::shutdown);
+            server.createContext("/v1/hierarchies/", api::action);
             server.start();
             return api;
         } catch (IOException e) {
@@ -77,6 +81,18 @@ public final class FakeAdminApi implements AutoCloseable {
     public FakeAdminApi onShutdown(Runnable action) {
         this.onShutdown = action;
         return this;
+    }
+
+    /** What every action request will be answered: its HTTP status and JSON body. */
+    public FakeAdminApi answerAction(int code, String body) {
+        this.actionCode = code;
+        this.actionBody = body;
+        return this;
+    }
+
+    /** The action requests received, as "RAW-PATH BODY". */
+    public List<String> actions() {
+        return actions;
     }
 
     public List<String> shutdownModes() {
@@ -120,6 +136,14 @@ public final class FakeAdminApi implements AutoCloseable {
         shutdownModes.add(mode);
         reply(ex, 202, "{\"accepted\": true, \"mode\": \"" + mode + "\"}");
         onShutdown.run();
+    }
+
+    private void action(HttpExchange ex) throws IOException {
+        if (authorized(ex)) {
+            actions.add(ex.getRequestURI().getRawPath() + " " + new String(ex.getRequestBody().readAllBytes(),
+                    StandardCharsets.UTF_8));
+            reply(ex, actionCode, actionBody);
+        }
     }
 
     private static void reply(HttpExchange ex, int code, String body) throws IOException {

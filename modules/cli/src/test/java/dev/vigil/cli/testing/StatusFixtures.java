@@ -75,6 +75,24 @@ public final class StatusFixtures {
         return new ClusterStatus("a", "vigil", NOW, List.of(a, b), List.of(h));
     }
 
+    /**
+     * One server whose hierarchy is out of service because a child failed: the filesystem OSF with
+     * the kit's error, the root only OSU.
+     */
+    public static ClusterStatus failedChild() {
+        HierarchyInfo h = new HierarchyInfo(PG, "intelligent", priorities("n1", 1, "n2", 10), List.of(
+                new ResourceInfo(PG, "/share/data", "postgresql", "database", "pgsql", "", List.of(FS), 0),
+                new ResourceInfo(FS, "/share", "filesystem", "gen", "filesys", "", List.of(), 1)));
+        Map<String, ResourceStatus> r = new LinkedHashMap<>();
+        r.put(FS, new ResourceStatus(ResourceState.OSF,
+                "restore failed: cannot open device \"/dev/sdb1\": No such device or address"));
+        r.put(PG, new ResourceStatus(ResourceState.OSU, "out of service"));
+        ServerStatus n1 = new ServerStatus("n1", "10.200.0.1", ServerState.ALIVE, NOW, ShutdownStrategy.DO_NOT_SWITCHOVER,
+                List.of(), r);
+        ServerStatus n2 = new ServerStatus("n2", "10.200.0.2", ServerState.DEAD, null, null, List.of(), Map.of());
+        return new ClusterStatus("n1", "vigil", NOW, List.of(n1, n2), List.of(h));
+    }
+
     private static Map<String, ResourceStatus> resources(ResourceState pg, String pgReason, ResourceState batch,
                                                          String batchReason) {
         Map<String, ResourceStatus> m = new LinkedHashMap<>();

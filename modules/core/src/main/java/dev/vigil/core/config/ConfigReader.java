@@ -33,7 +33,8 @@ public final class ConfigReader {
     private final String path;
     private final Problems problems;
     private final Set<String> read;
-    private final List<ConfigReader> children = new ArrayList<>();
+    /** Readers of nested objects, checked by {@link #finish()}; shared with the readers made by withFallback. */
+    private final List<ConfigReader> children;
     /** The reader this object was found in, for locating problems about keys not written here. */
     private final ConfigReader parent;
     /** Keys written in the entry itself; the others come from defaults. */
@@ -42,12 +43,13 @@ public final class ConfigReader {
     private final String defaultsPath;
 
     public ConfigReader(ConfigObject object, String path, Problems problems) {
-        this(object, path, problems, new LinkedHashSet<>(), null, object, null);
+        this(object, path, problems, new LinkedHashSet<>(), new ArrayList<>(), null, object, null);
     }
 
     private ConfigReader(ConfigObject object, String path, Problems problems, Set<String> read,
-                         ConfigReader parent, ConfigObject own, String defaultsPath) {
+                         List<ConfigReader> children, ConfigReader parent, ConfigObject own, String defaultsPath) {
         this.object = object;
+        this.children = children;
         this.path = path;
         this.problems = problems;
         this.read = read;
@@ -73,11 +75,13 @@ public final class ConfigReader {
         if (defaults == null) {
             return this;
         }
-        return new ConfigReader(object.withFallback(defaults), path, problems, read, parent, own, defaultsPath);
+        return new ConfigReader(object.withFallback(defaults), path, problems, read, children, parent, own,
+                defaultsPath);
     }
 
     private ConfigReader child(ConfigObject value, String childPath) {
-        ConfigReader child = new ConfigReader(value, childPath, problems, new LinkedHashSet<>(), this, value, null);
+        ConfigReader child = new ConfigReader(value, childPath, problems, new LinkedHashSet<>(), new ArrayList<>(), this,
+                value, null);
         children.add(child);
         return child;
     }
@@ -500,11 +504,15 @@ public final class ConfigReader {
         return out;
     }
 
-    /** A duration as an operator writes it: 200ms, 2s, 10m. */
+    /** A duration as an operator writes it: 200ms, 2s, 10m, 24h. */
     static String human(Duration d) {
         if (d.toMillis() % 1000 != 0) {
             return d.toMillis() + "ms";
         }
-        return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+        long s = d.toSeconds();
+        if (s > 0 && s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        return s % 60 == 0 && s > 0 ? d.toMinutes() + "m" : s + "s";
     }
 }

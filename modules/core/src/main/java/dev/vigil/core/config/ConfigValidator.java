@@ -57,6 +57,8 @@ final class ConfigValidator {
         ConfigReader adminReader = root.object("admin");
         AdminSettings admin = admin(adminReader);
         LogSettings logs = logs(root.object("logs"));
+        ConfigReader kitsReader = root.object("kits");
+        KitSettings kits = kitsReader == null ? null : new KitSettings(kitsReader.stringList("command-prefix"));
 
         ConfigReader hierarchyDefaults = root.object("hierarchy-defaults");
         Switchback defaultSwitchback = hierarchyDefaults == null ? null
@@ -79,7 +81,8 @@ final class ConfigValidator {
         }
         root.finish();
         checkLocalServer(root, serverName, adminReader, admin);
-        return new VigilConfig(serverName, stateDir, cluster, admin, logs, strategy, List.copyOf(hierarchies), sources);
+        return new VigilConfig(serverName, stateDir, cluster, admin, logs, strategy, List.copyOf(hierarchies), sources,
+                kits);
     }
 
     /** This server is one of the servers, and its admin port differs from its cluster port. */
@@ -229,15 +232,22 @@ final class ConfigValidator {
                 continue;
             }
             specKeys(type).forEach(d::has);
+            if (d.has("timeouts")) {
+                ConfigReader timeouts = d.object("timeouts");
+                if (timeouts != null) {
+                    ResourcePolicyReader.TIMEOUT_KEYS.forEach(timeouts::has);
+                }
+            }
             out.put(type, d.object());
         }
         return out;
     }
 
-    /** The keys the reader of {@code type} asks for: read once from an empty entry. */
+    /** The keys the readers of {@code type} ask for: read once from an empty entry. */
     private static Set<String> specKeys(ResourceType type) {
         ConfigReader probe = new ConfigReader(ConfigFactory.empty().root(), "", new Problems());
         ResourceSpecReader.read(type, probe);
+        ResourcePolicyReader.read(probe);
         return probe.readKeys();
     }
 
@@ -248,7 +258,7 @@ final class ConfigValidator {
 
         /** The hierarchy, or {@code null} when anything about it is wrong (the problem is recorded). */
         HierarchyConfig build(boolean graphOk) {
-            boolean specsOk = resources.stream().allMatch(r -> r.spec() != null);
+            boolean specsOk = resources.stream().allMatch(r -> r.spec() != null && r.policy() != null);
             if (tag == null || !tagsOk || !graphOk || !specsOk || switchback == null || priorities.isEmpty()) {
                 return null;
             }
@@ -401,14 +411,17 @@ final class ConfigValidator {
             r.problem("type", "unknown resource type '" + typeName + "' " + ConfigReader.hint(typeName, "known", names));
         }
         ResourceSpec spec = null;
+        ResourcePolicy policy = null;
         if (type.isPresent()) {
             String defaultsPath = "vigil.resource-defaults." + type.get().configName();
-            spec = ResourceSpecReader.read(type.get(), r.withFallback(typeDefaults.get(type.get()), defaultsPath));
+            ConfigReader withDefaults = r.withFallback(typeDefaults.get(type.get()), defaultsPath);
+            spec = ResourceSpecReader.read(type.get(), withDefaults);
+            policy = ResourcePolicyReader.read(withDefaults);
         } else {
             r.ignoreUnread();
         }
-        return new Resource(tag == null ? null : new ResourceConfig(tag, type.orElse(null), List.copyOf(seen), spec),
-                dependenciesRead);
+        return new Resource(tag == null ? null
+                : new ResourceConfig(tag, type.orElse(null), List.copyOf(seen), spec, policy), dependenciesRead);
     }
 
     private static String tag(ConfigReader r, String key) {

@@ -1,6 +1,7 @@
 package dev.vigil.core.config;
 
 import dev.vigil.core.Switchback;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -89,5 +90,33 @@ public record HierarchyConfig(String tag, Map<String, Integer> priorities, Switc
     /** Tags of the resources that depend directly on {@code resourceTag}. */
     public List<String> dependents(String resourceTag) {
         return resources.stream().filter(r -> r.dependsOn().contains(resourceTag)).map(ResourceConfig::tag).toList();
+    }
+
+    /** An upper bound of taking the whole hierarchy out of service: every resource's remove timeout. */
+    public Duration removeBound() {
+        return resources.stream().map(r -> r.policy().timeouts().remove()).reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /**
+     * An upper bound of one operation on the hierarchy, from its resources' timeouts: every
+     * restore, every remove twice (a restart removes everything first; a failed restore removes
+     * what it had started) and every local recovery attempt.
+     */
+    public Duration operationBound() {
+        Duration d = removeBound().multipliedBy(2);
+        for (ResourceConfig r : resources) {
+            ActionTimeouts t = r.policy().timeouts();
+            d = d.plus(t.restore()).plus(t.recover().multipliedBy(r.policy().localRecoveryAttempts()));
+        }
+        return d;
+    }
+
+    /**
+     * How long an operator's action on the hierarchy (restore, remove, restart) may take until it
+     * is answered: twice {@link #operationBound()}, as it may wait behind one operation already
+     * running, plus 10 s.
+     */
+    public Duration actionTimeout() {
+        return operationBound().multipliedBy(2).plusSeconds(10);
     }
 }

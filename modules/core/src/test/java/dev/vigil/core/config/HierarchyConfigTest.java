@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.vigil.core.ResourceType;
 import dev.vigil.core.Switchback;
 import dev.vigil.core.config.spec.GenericSpec;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,9 @@ class HierarchyConfigTest {
 
     private static ResourceConfig resource(String tag, String... deps) {
         return new ResourceConfig(tag, ResourceType.GENERIC, List.of(deps),
-                new GenericSpec("/opt/" + tag + "/start", "/opt/" + tag + "/stop", "/opt/" + tag + "/check", Optional.empty(), ""));
+                new GenericSpec("/opt/" + tag + "/start", "/opt/" + tag + "/stop", "/opt/" + tag + "/check", Optional.empty(), ""),
+                new ResourcePolicy(Duration.ofSeconds(5), 2, new ActionTimeouts(Duration.ofSeconds(30),
+                        Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(10))));
     }
 
     private static Map<String, Integer> priorities(Object... serverAndPriority) {
@@ -82,5 +85,14 @@ class HierarchyConfigTest {
         assertEquals(List.of("db"), tags(h.restoreOrder()));
         assertEquals(List.of("db"), tags(h.removeOrder()));
         assertEquals(List.of("db=0"), h.displayTree().stream().map(e -> e.getKey().tag() + "=" + e.getValue()).toList());
+    }
+
+    @Test
+    void operationBoundAddsEveryRestoreTwoRemovesAndEveryRecoveryAttempt() {
+        // Each resource: restore 30 s, remove 20 s, recover 10 s with 2 attempts.
+        HierarchyConfig h = diamond();
+        assertEquals(Duration.ofSeconds(80), h.removeBound());
+        assertEquals(Duration.ofSeconds(4 * (30 + 2 * 20 + 2 * 10)), h.operationBound());
+        assertEquals(h.operationBound().multipliedBy(2).plusSeconds(10), h.actionTimeout());
     }
 }

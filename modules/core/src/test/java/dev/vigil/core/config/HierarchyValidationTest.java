@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.vigil.core.ResourceType;
 import dev.vigil.core.Switchback;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -271,8 +272,9 @@ class HierarchyValidationTest {
 
     @Test
     void unknownKeyInAResourceListsTheKeysOfItsType() {
-        assertEquals(List.of("vigil.conf:7: " + R + "[0].colour: unknown key (known keys: depends-on, device, fs-type,"
-                        + " fsck, mount-point, options, tag, type)"),
+        assertEquals(List.of("vigil.conf:7: " + R + "[0].colour: unknown key (known keys: check-interval, depends-on,"
+                        + " device, fs-type, fsck, holder-grace, local-recovery-attempts, mount-point, options, tag,"
+                        + " timeouts, type, umount-attempts)"),
                 f.problems(hierarchy("{ tag = pg, type = filesystem, device = \"/dev/sdb1\", mount-point = \"/share\","
                         + " colour = blue }")));
     }
@@ -296,11 +298,13 @@ class HierarchyValidationTest {
         assertEquals(Switchback.INTELLIGENT, h.switchback());
         assertEquals(List.of(ResourceType.IP, ResourceType.FILESYSTEM, ResourceType.POSTGRESQL),
                 h.resources().stream().map(ResourceConfig::type).toList());
-        assertEquals(new dev.vigil.core.config.spec.IpSpec("10.200.0.100", 24, "eth0", List.of()), h.resources().get(0).spec());
-        assertEquals(new dev.vigil.core.config.spec.FilesystemSpec("/dev/loop7", "/share", "ext4", "rw", true),
-                h.resources().get(1).spec());
+        assertEquals(new dev.vigil.core.config.spec.IpSpec("10.200.0.100", 24, "eth0", List.of(), 3,
+                Duration.ofSeconds(1), true, 2, 2), h.resources().get(0).spec());
+        assertEquals(new dev.vigil.core.config.spec.FilesystemSpec("/dev/loop7", "/share", "ext4", "rw", true, 3,
+                Duration.ofSeconds(3)), h.resources().get(1).spec());
         assertEquals(new dev.vigil.core.config.spec.PostgresqlSpec("/share/data", 5432, "postgres",
-                "/usr/lib/postgresql/15/bin", "postgres", java.util.Optional.empty()), h.resources().get(2).spec());
+                "/usr/lib/postgresql/15/bin", "postgres", java.util.Optional.empty(), Duration.ofSeconds(2),
+                Duration.ofSeconds(60), java.util.Optional.empty()), h.resources().get(2).spec());
         assertEquals("IP-10.200.0.100", h.resources().get(0).id());
         assertEquals(h, c.hierarchyOf("fs-/share").orElseThrow());
     }

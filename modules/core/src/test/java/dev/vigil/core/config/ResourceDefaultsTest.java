@@ -8,6 +8,7 @@ import dev.vigil.core.config.spec.FilesystemSpec;
 import dev.vigil.core.config.spec.IpSpec;
 import dev.vigil.core.config.spec.PostgresqlSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** resource-defaults.<type> and hierarchy-defaults: operator defaults beneath every entry. */
 class ResourceDefaultsTest {
+    private static final Duration SECOND = Duration.ofSeconds(1);
     /** A hierarchy "pg" with an IP (own interface eth2), a filesystem and two PostgreSQL resources; starts at line 4. */
     private static final String HIERARCHY = """
               hierarchies = [ {
@@ -48,11 +50,15 @@ class ResourceDefaultsTest {
                   }
                 """));
         HierarchyConfig h = c.hierarchies().get(0);
-        assertEquals(new IpSpec("10.200.0.100", 16, "eth2", List.of("10.200.0.254")), h.resource("ip").orElseThrow().spec());
-        assertEquals(new IpSpec("10.200.0.101", 16, "eth1", List.of("10.200.0.254")), h.resource("ip2").orElseThrow().spec());
-        assertEquals(new FilesystemSpec("/dev/sdb1", "/share", "xfs", "rw", false), h.resource("fs").orElseThrow().spec());
+        assertEquals(new IpSpec("10.200.0.100", 16, "eth2", List.of("10.200.0.254"), 3, SECOND, true, 2, 2),
+                h.resource("ip").orElseThrow().spec());
+        assertEquals(new IpSpec("10.200.0.101", 16, "eth1", List.of("10.200.0.254"), 3, SECOND, true, 2, 2),
+                h.resource("ip2").orElseThrow().spec());
+        assertEquals(new FilesystemSpec("/dev/sdb1", "/share", "xfs", "rw", false, 3, Duration.ofSeconds(3)),
+                h.resource("fs").orElseThrow().spec());
         assertEquals(new PostgresqlSpec("/share/data2", 5433, "postgres", "/usr/lib/postgresql/16/bin", "postgres",
-                Optional.of("/etc/vigil/pg.pass")), h.resource("pg2").orElseThrow().spec());
+                Optional.of("/etc/vigil/pg.pass"), Duration.ofSeconds(2), Duration.ofSeconds(60), Optional.empty()),
+                h.resource("pg2").orElseThrow().spec());
         assertEquals(5499, ((PostgresqlSpec) h.resource("pg").orElseThrow().spec()).port());
     }
 
@@ -67,8 +73,9 @@ class ResourceDefaultsTest {
                 """));
         assertEquals(List.of(
                 "vigil.conf:5: vigil.resource-defaults.postgresql.prot: unknown key (did you mean 'port'?)",
-                "vigil.conf:6: vigil.resource-defaults.ip.colour: unknown key (known keys: address, interface,"
-                        + " ping-list, prefix-length)",
+                "vigil.conf:6: vigil.resource-defaults.ip.colour: unknown key (known keys: address, announce-count,"
+                        + " check-interval, check-unique, dad-probes, interface, local-recovery-attempts, ping-list,"
+                        + " ping-timeout, ping-tries, prefix-length, timeouts)",
                 "vigil.conf:7: vigil.resource-defaults.nfs: unknown key (known keys: filesystem, generic, ip, postgresql)"),
                 problems);
     }

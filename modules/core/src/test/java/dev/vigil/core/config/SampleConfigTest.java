@@ -9,6 +9,7 @@ import dev.vigil.core.config.spec.FilesystemSpec;
 import dev.vigil.core.config.spec.IpSpec;
 import dev.vigil.core.config.spec.PostgresqlSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,9 +49,14 @@ class SampleConfigTest {
                 h.restoreOrder().stream().map(ResourceConfig::tag).toList());
         assertEquals(List.of(ResourceType.IP, ResourceType.FILESYSTEM, ResourceType.POSTGRESQL),
                 h.resources().stream().map(ResourceConfig::type).toList());
-        assertEquals(new IpSpec("10.200.0.100", 24, "eth0", List.of("10.200.0.254")), h.resources().get(0).spec());
-        assertEquals(new FilesystemSpec("/dev/sdb1", "/share", "ext4", "rw,noatime", true), h.resources().get(1).spec());
+        assertEquals(new IpSpec("10.200.0.100", 24, "eth0", List.of("10.200.0.254"), 3, Duration.ofSeconds(1), true,
+                2, 2), h.resources().get(0).spec());
+        assertEquals(new FilesystemSpec("/dev/sdb1", "/share", "ext4", "rw,noatime", true, 3, Duration.ofSeconds(3)),
+                h.resources().get(1).spec());
         assertEquals(new PostgresqlSpec("/share/data", 5432, "postgres", "/usr/lib/postgresql/15/bin", "postgres",
-                Optional.empty()), h.root().spec());
+                Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(60), Optional.empty()), h.root().spec());
+        assertEquals(new ResourcePolicy(Duration.ofSeconds(1), 1, new ActionTimeouts(Duration.ofSeconds(120),
+                Duration.ofSeconds(120), Duration.ofSeconds(10), Duration.ofSeconds(120))), h.root().policy());
+        assertEquals(List.of(), c.kits().commandPrefix());
     }
 }

@@ -1,34 +1,28 @@
 package dev.vigil.daemon.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.core.config.HierarchyConfig;
+import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.daemon.ShutdownMode;
 import dev.vigil.daemon.StopReason;
 import dev.vigil.daemon.cluster.StatusBoard;
+import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.Collectors;
+import java.util.function.Function;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -42,31 +36,43 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * The local admin API the commands talk to: HTTP on 127.0.0.1 only, every request authenticated
  * with the token of {@link AdminToken}. {@code GET /v1/status} returns the {@link ClusterStatus}
  * of the {@link StatusBoard}; {@code POST /v1/shutdown} accepts a stop request and then stops the
- * daemon through CoordinatedShutdown. Every answer, errors included, is JSON (see docs/admin-api.md).
+ * daemon through CoordinatedShutdown; {@code POST /v1/hierarchies/{tag}/actions} is
+ * perform_action ({@link ActionRoute}). Every answer, errors included, is JSON (see docs/admin-api.md).
  */
 public final class AdminApi extends AllDirectives {
     /** How long {@code GET /v1/status} waits for the status board before answering 503. */
     public static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
     /** Delay between answering a shutdown request and starting the shutdown, so the answer leaves first. */
     private static final Duration SHUTDOWN_DELAY = Duration.ofMillis(200);
-    private static final String ROUTES = "GET /v1/status, POST /v1/shutdown";
+    private static final String ROUTES = "GET /v1/status, POST /v1/shutdown, POST /v1/hierarchies/{tag}/actions";
+
+    /** How long the API waits for the status board, and for an action on a hierarchy. */
+    public record Limits(Duration status, Function<HierarchyConfig, Duration> action) {
+        /** 2 s for status; an action its hierarchy's {@link HierarchyConfig#actionTimeout()}. */
+        public static final Limits DEFAULT = new Limits(STATUS_TIMEOUT, HierarchyConfig::actionTimeout);
+    }
 
     private final ActorSystem<?> system;
     private final ActorRef<StatusBoard.Command> board;
     private final String token;
-    private final Path tokenFile;
-    private final Duration statusTimeout;
+    private final VigilConfig config;
+    private final Limits limits;
     private final OperatorLog log;
-    private final ObjectMapper mapper = Json.mapper();
+    private final ActionRoute actions;
 
-    public AdminApi(ActorSystem<?> system, ActorRef<StatusBoard.Command> board, String token, Path tokenFile,
-                    Duration statusTimeout, OperatorLog log) {
+    /**
+     * @param supervisors the supervisor of every hierarchy this server may run, by hierarchy tag
+     */
+    public AdminApi(ActorSystem<?> system, ActorRef<StatusBoard.Command> board,
+                    Map<String, ActorRef<HierarchySupervisor.Command>> supervisors, VigilConfig config, String token,
+                    Limits limits, OperatorLog log) {
         this.system = system;
         this.board = board;
         this.token = token;
-        this.tokenFile = tokenFile;
-        this.statusTimeout = statusTimeout;
+        this.config = config;
+        this.limits = limits;
         this.log = log;
+        this.actions = new ActionRoute(system, supervisors, config, limits.action());
     }
 
     /** Binds the API on 127.0.0.1:{@code port}; the binding is unbound and drained during CoordinatedShutdown. */
@@ -81,12 +87,14 @@ public final class AdminApi extends AllDirectives {
                         () -> concat(get(this::status), methodNotAllowed(HttpMethods.GET))),
                 path(PathMatchers.segment("v1").slash("shutdown"),
                         () -> concat(post(this::shutdown), methodNotAllowed(HttpMethods.POST))),
-                extractRequest(req -> error(StatusCodes.NOT_FOUND, "no such route: " + req.method().value() + " "
-                        + req.getUri().path() + " (routes: " + ROUTES + ")")));
+                path(PathMatchers.segment("v1").slash("hierarchies").slash(PathMatchers.segment()).slash("actions"),
+                        tag -> concat(post(() -> actions.route(tag)), methodNotAllowed(HttpMethods.POST))),
+                extractRequest(req -> complete(Responses.error(StatusCodes.NOT_FOUND, "no such route: "
+                        + req.method().value() + " " + req.getUri().path() + " (routes: " + ROUTES + ")"))));
         ExceptionHandler bug = ExceptionHandler.newBuilder()
                 .match(Exception.class, e -> {
                     system.log().error("admin API request failed", e);
-                    return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e);
+                    return complete(Responses.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e));
                 })
                 .build();
         return handleExceptions(bug, () -> optionalHeaderValueByName("Authorization", header ->
@@ -95,50 +103,25 @@ public final class AdminApi extends AllDirectives {
 
     private Route unauthorized() {
         List<HttpHeader> challenge = List.of(RawHeader.create("WWW-Authenticate", "Bearer"));
-        return complete(HttpResponse.create().withStatus(StatusCodes.UNAUTHORIZED).addHeaders(challenge)
-                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.error(
-                        "missing or wrong admin token: send the header \"Authorization: Bearer <token>\" with the "
-                                + "contents of " + tokenFile + " (readable by root only)"))));
+        return complete(Responses.error(StatusCodes.UNAUTHORIZED,
+                "missing or wrong admin token: send the header \"Authorization: Bearer <token>\" with the "
+                        + "contents of " + config.admin().tokenFile() + " (readable by root only)").addHeaders(challenge));
     }
 
     private Route status() {
-        CompletionStage<ClusterStatus> answer = AskPattern.ask(board, StatusBoard.GetStatus::new, statusTimeout,
+        CompletionStage<ClusterStatus> answer = AskPattern.ask(board, StatusBoard.GetStatus::new, limits.status(),
                 system.scheduler());
-        return onComplete(answer, result -> result.isSuccess()
-                ? json(StatusCodes.OK, Json.write(result.get()))
-                : error(StatusCodes.SERVICE_UNAVAILABLE, "status not available: the daemon's status board did not "
-                        + "answer within " + statusTimeout.toMillis() + " ms; try again"));
+        return onComplete(answer, result -> complete(result.isSuccess()
+                ? Responses.json(StatusCodes.OK, Json.write(result.get()))
+                : Responses.error(StatusCodes.SERVICE_UNAVAILABLE, "status not available: the daemon's status board did "
+                        + "not answer within " + limits.status().toMillis() + " ms; try again")));
     }
 
     private Route shutdown() {
         return entity(Unmarshaller.entityToString(), body -> {
-            String expected = "expected a JSON object {\"mode\": \"" + String.join("\" | \"", ShutdownMode.wireNames())
-                    + "\"}";
-            JsonNode json;
-            try {
-                json = body.isBlank() ? null : mapper.readTree(body);
-            } catch (JsonProcessingException e) {
-                return error(StatusCodes.BAD_REQUEST, "request body is not JSON (" + e.getOriginalMessage() + "); "
-                        + expected);
-            }
-            if (json == null || !json.isObject()) {
-                return error(StatusCodes.BAD_REQUEST, "request body: " + expected);
-            }
-            for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                if (!name.equals("mode")) {
-                    return error(StatusCodes.BAD_REQUEST, "unknown field \"" + name + "\"; " + expected);
-                }
-            }
-            JsonNode mode = json.get("mode");
-            if (mode == null) {
-                return error(StatusCodes.BAD_REQUEST, "missing field \"mode\"; " + expected);
-            }
-            return ShutdownMode.fromWireName(mode.isTextual() ? mode.asText() : "")
-                    .map(this::acceptShutdown)
-                    .orElseGet(() -> error(StatusCodes.BAD_REQUEST, "invalid value " + mode + " for field \"mode\": "
-                            + "must be one of " + ShutdownMode.wireNames().stream().map(m -> "\"" + m + "\"")
-                            .collect(Collectors.joining(", "))));
+            JsonBody.Choice mode = JsonBody.choice(body, "mode", ShutdownMode.wireNames());
+            return mode.value().flatMap(ShutdownMode::fromWireName).map(this::acceptShutdown)
+                    .orElseGet(() -> complete(Responses.error(StatusCodes.BAD_REQUEST, mode.error())));
         });
     }
 
@@ -150,23 +133,12 @@ public final class AdminApi extends AllDirectives {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("accepted", true);
         body.put("mode", mode.wireName());
-        return json(StatusCodes.ACCEPTED, Json.write(body));
+        return complete(Responses.json(StatusCodes.ACCEPTED, Json.write(body)));
     }
 
     private Route methodNotAllowed(HttpMethod allowed) {
-        return extractRequest(req -> complete(HttpResponse.create().withStatus(StatusCodes.METHOD_NOT_ALLOWED)
-                .addHeader(Allow.create(allowed))
-                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.error("method "
-                        + req.method().value() + " not allowed on " + req.getUri().path() + "; use "
-                        + allowed.value())))));
-    }
-
-    private Route json(StatusCode status, String body) {
-        return complete(HttpResponse.create().withStatus(status)
-                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
-    }
-
-    private Route error(StatusCode status, String message) {
-        return json(status, Json.error(message));
+        return extractRequest(req -> complete(Responses.error(StatusCodes.METHOD_NOT_ALLOWED, "method "
+                + req.method().value() + " not allowed on " + req.getUri().path() + "; use " + allowed.value())
+                .addHeader(Allow.create(allowed))));
     }
 }

@@ -110,6 +110,116 @@ public final class OperatorLog {
                 + " (" + reason + ")");
     }
 
+    // ---- resource actions (main log) ----
+
+    /** {@code action} is restore, remove or probe; {@code what} the kit's summary of what it did. */
+    public void actionSucceeded(String action, String tag, String what) {
+        info(LogType.LOG, action + " of resource \"" + tag + "\" on \"" + server + "\" succeeded: " + what);
+    }
+
+    public void actionFailed(String action, String tag, String kind, String reason) {
+        error(LogType.LOG, action + " of resource \"" + tag + "\" on \"" + server + "\" failed (" + kind + "): "
+                + reason);
+    }
+
+    public void checkFailed(String tag, String event, String kind, String reason) {
+        warn(LogType.LOG, "quickCheck of resource \"" + tag + "\" on \"" + server + "\" failed, event \"" + event
+                + "\" (" + kind + "): " + reason);
+    }
+
+    public void watchFired(String tag, String what) {
+        warn(LogType.LOG, "resource \"" + tag + "\" on \"" + server + "\": " + what + "; checking it now");
+    }
+
+    // ---- local recovery (main log, the manual's shapes) ----
+
+    public void recoveryStarting(String eventClass, String eventName, String tag) {
+        warn(LogType.LOG, "RECOVERY class=" + eventClass + " event=" + eventName + " name=" + tag + " STARTING AT: "
+                + now());
+    }
+
+    public void failureEvent(String tag, String id, String event) {
+        warn(LogType.LOG, "recover: resource \"" + tag + "\" with id \"" + id + "\" has experienced failure event \""
+                + event + "\"");
+    }
+
+    public void recoveryAttempt(String tag, String event) {
+        info(LogType.LOG, "recover: attempting recovery using resource \"" + tag + "\" after failure by event \""
+                + event + "\" on resource \"" + tag + "\"");
+    }
+
+    public void recoveryAttemptFailed(String tag, int attempt, int attempts, String reason) {
+        warn(LogType.LOG, "recover: attempt " + attempt + " of " + attempts + " at local recovery of resource \"" + tag
+                + "\" failed: " + reason);
+    }
+
+    public void recoverySucceeded(String tag, String event, int attempt, int attempts) {
+        info(LogType.LOG, "recover: local recovery of resource \"" + tag + "\" after event \"" + event
+                + "\" succeeded (attempt " + attempt + " of " + attempts + ")");
+    }
+
+    public void noLocalRecovery(String tag, String event, String why) {
+        error(LogType.LOG, "recover: no local recovery of resource \"" + tag + "\" after event \"" + event + "\": " + why);
+    }
+
+    /**
+     * Every attempt failed: the IP kit's line ({@code Vigil: pingfail: Local recovery failed for IP
+     * instance <tag>}) for an IP resource, then the recover program's two lines.
+     */
+    public void allRecoveryAttemptsFailed(String tag, boolean ipInstance, String eventClass, String eventName) {
+        String event = eventClass + "," + eventName;
+        if (ipInstance) {
+            error(LogType.LOG, "Vigil: " + eventName + ": Local recovery failed for IP instance " + tag);
+        }
+        error(LogType.LOG, "recover: recovery failed after event \"" + event + "\" using recovery at resource \"" + tag
+                + "\" on failing resource \"" + tag + "\"");
+        error(LogType.LOG, "recover: all attempts at local recovery have failed after event \"" + event
+                + "\" occurred to resource \"" + tag + "\"");
+    }
+
+    // ---- hierarchies (main log) ----
+
+    public void hierarchyInService(String hierarchy, String why) {
+        info(LogType.LOG, "hierarchy \"" + hierarchy + "\" is in service on \"" + server + "\" (" + why + ")");
+    }
+
+    public void hierarchyOutOfService(String hierarchy, String why) {
+        info(LogType.LOG, "hierarchy \"" + hierarchy + "\" is out of service on \"" + server + "\" (" + why + ")");
+    }
+
+    public void hierarchyRestoreFailed(String hierarchy, String why) {
+        error(LogType.LOG, "hierarchy \"" + hierarchy + "\" could not be brought in service on \"" + server + "\": "
+                + why);
+    }
+
+    public void hierarchyEscalated(String hierarchy, String why) {
+        error(LogType.LOG, "hierarchy \"" + hierarchy + "\" is taken out of service on \"" + server + "\": " + why);
+    }
+
+    public void hierarchyAdopted(String hierarchy) {
+        info(LogType.LOG, "hierarchy \"" + hierarchy + "\" adopted on \"" + server
+                + "\": all its resources were already in service here");
+    }
+
+    public void hierarchyPartlyRunning(String hierarchy, String found) {
+        warn(LogType.LOG, "hierarchy \"" + hierarchy + "\" was partly in service on \"" + server + "\" at start ("
+                + found + "): taking it out of service");
+    }
+
+    public void automaticRestore(String hierarchy, boolean restoring, String why) {
+        info(LogType.LOG, "automatic restore of hierarchy \"" + hierarchy + "\" on \"" + server + "\" "
+                + (restoring ? "starts" : "skipped") + ": " + why);
+    }
+
+    public void actionRequested(String action, String hierarchy, String requestedTag) {
+        info(LogType.LOG, "perform_action -t " + requestedTag + " -a " + action + " on \"" + server
+                + "\" (hierarchy \"" + hierarchy + "\")");
+    }
+
+    public void actionRefused(String action, String hierarchy, String why) {
+        warn(LogType.LOG, action + " of hierarchy \"" + hierarchy + "\" on \"" + server + "\" refused: " + why);
+    }
+
     // ---- plumbing ----
 
     /** Now in the manual's date shape, e.g. {@code Thu Oct 21 20:46:52 JST 2004}. */

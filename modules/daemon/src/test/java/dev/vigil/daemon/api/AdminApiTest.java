@@ -21,6 +21,8 @@ import dev.vigil.core.status.ServerStatus;
 import dev.vigil.daemon.Daemon;
 import dev.vigil.daemon.TestSupport;
 import dev.vigil.daemon.cluster.StatusBoard;
+import dev.vigil.daemon.hierarchy.HierarchyAction;
+import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.LogSetup;
 import dev.vigil.daemon.notify.OperatorLog;
 import java.net.http.HttpResponse;
@@ -28,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -153,8 +156,8 @@ class AdminApiTest {
         ActorTestKit kit = ActorTestKit.create();
         try {
             TestProbe<StatusBoard.Command> silent = kit.createTestProbe();
-            AdminApi api = new AdminApi(kit.system(), silent.ref(), TOKEN, Path.of("/tmp/token"),
-                    Duration.ofMillis(300), new OperatorLog("n9"));
+            AdminApi api = new AdminApi(kit.system(), silent.ref(), Map.of(), config, TOKEN,
+                    new AdminApi.Limits(Duration.ofMillis(300), h -> Duration.ofMillis(300)), new OperatorLog("n9"));
             int port = TestSupport.freePort();
             ServerBinding binding = Http.get(kit.system()).newServerAt("127.0.0.1", port).bind(api.route())
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -162,6 +165,31 @@ class AdminApiTest {
             assertEquals(503, r.statusCode());
             assertTrue(error(r).contains("did not answer within 300 ms"), r.body());
             silent.expectMessageClass(StatusBoard.GetStatus.class);
+            binding.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+
+    @Test
+    void anActionThatDoesNotFinishInTimeIs504() throws Exception {
+        ActorTestKit kit = ActorTestKit.create();
+        try {
+            TestProbe<HierarchySupervisor.Command> busy = kit.createTestProbe();
+            String root = config.hierarchies().get(0).tag();
+            AdminApi api = new AdminApi(kit.system(), kit.<StatusBoard.Command>createTestProbe().ref(),
+                    Map.of(root, busy.ref()), config, TOKEN, new AdminApi.Limits(Duration.ofMillis(300),
+                    h -> Duration.ofSeconds(1)), new OperatorLog("n9"));
+            int port = TestSupport.freePort();
+            ServerBinding binding = Http.get(kit.system()).newServerAt("127.0.0.1", port).bind(api.route())
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            HttpResponse<String> r = http("POST", port, "/v1/hierarchies/" + java.net.URLEncoder.encode(root,
+                    java.nio.charset.StandardCharsets.UTF_8) + "/actions", TOKEN, "{\"action\": \"remove\"}");
+            assertEquals(504, r.statusCode());
+            assertEquals("remove of hierarchy '" + root + "' did not finish within 1 s; it may still be running: see "
+                    + "lcdstatus and 'lk_log log'", error(r));
+            HierarchySupervisor.PerformAction asked = busy.expectMessageClass(HierarchySupervisor.PerformAction.class);
+            assertEquals(HierarchyAction.REMOVE, asked.action());
             binding.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } finally {
             kit.shutdownTestKit();

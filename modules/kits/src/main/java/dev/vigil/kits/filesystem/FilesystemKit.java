@@ -2,11 +2,11 @@ package dev.vigil.kits.filesystem;
 
 import dev.vigil.core.LogType;
 import dev.vigil.core.ResourceType;
+import dev.vigil.core.config.ActionTimeouts;
 import dev.vigil.core.config.spec.FilesystemSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
 import dev.vigil.kits.FailureKind;
-import dev.vigil.kits.FilesystemKitOptions;
 import dev.vigil.kits.KitEvent;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
@@ -37,23 +37,23 @@ public final class FilesystemKit implements RecoveryKit {
 
     private final String tag;
     private final FilesystemSpec spec;
-    private final FilesystemKitOptions options;
+    private final ActionTimeouts timeouts;
     private final CommandRunner runner;
     private final HostProcesses processes;
     private final Unmounter unmounter;
 
-    public FilesystemKit(String tag, FilesystemSpec spec, FilesystemKitOptions options, CommandRunner runner) {
+    public FilesystemKit(String tag, FilesystemSpec spec, ActionTimeouts timeouts, CommandRunner runner) {
         this.tag = tag;
         this.spec = spec;
-        this.options = options;
+        this.timeouts = timeouts;
         this.runner = runner;
         this.processes = new HostProcesses(runner);
-        this.unmounter = new Unmounter(tag, runner, processes, options);
+        this.unmounter = new Unmounter(tag, runner, processes, spec);
     }
 
     @Override
     public ActionResult restore() {
-        return mount(Deadline.after(options.timeouts().restore()));
+        return mount(Deadline.after(timeouts.restore()));
     }
 
     private ActionResult mount(Deadline d) {
@@ -153,7 +153,7 @@ public final class FilesystemKit implements RecoveryKit {
 
     @Override
     public ActionResult remove() {
-        Deadline d = Deadline.after(options.timeouts().remove());
+        Deadline d = Deadline.after(timeouts.remove());
         Optional<Where> where = where(d);
         if (where.isEmpty()) {
             return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), "cannot read the mount table");
@@ -166,7 +166,7 @@ public final class FilesystemKit implements RecoveryKit {
 
     @Override
     public CheckResult quickCheck() {
-        return check(Deadline.after(options.timeouts().quickCheck()));
+        return check(Deadline.after(timeouts.quickCheck()));
     }
 
     private CheckResult check(Deadline d) {
@@ -202,7 +202,7 @@ public final class FilesystemKit implements RecoveryKit {
 
     @Override
     public ActionResult recover() {
-        Deadline d = Deadline.after(options.timeouts().recover());
+        Deadline d = Deadline.after(timeouts.recover());
         Optional<Where> where = where(d);
         if (where.isPresent() && where.get().ours() && !configuredReadOnly()) {
             CommandResult remount = run(d, "mount", "-o", "remount," + spec.options(), spec.mountPoint());
@@ -222,7 +222,7 @@ public final class FilesystemKit implements RecoveryKit {
 
     @Override
     public Presence probe() {
-        Deadline d = Deadline.after(options.timeouts().quickCheck());
+        Deadline d = Deadline.after(timeouts.quickCheck());
         Optional<Where> where = where(d);
         if (where.isEmpty()) {
             return Presence.FAILED;

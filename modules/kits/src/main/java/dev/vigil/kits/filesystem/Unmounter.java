@@ -1,9 +1,9 @@
 package dev.vigil.kits.filesystem;
 
 import dev.vigil.core.LogType;
+import dev.vigil.core.config.spec.FilesystemSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.FailureKind;
-import dev.vigil.kits.FilesystemKitOptions;
 import dev.vigil.kits.process.Command;
 import dev.vigil.kits.process.CommandResult;
 import dev.vigil.kits.process.CommandRunner;
@@ -32,20 +32,20 @@ final class Unmounter {
     private final String tag;
     private final CommandRunner runner;
     private final HostProcesses processes;
-    private final FilesystemKitOptions options;
+    private final FilesystemSpec spec;
 
-    Unmounter(String tag, CommandRunner runner, HostProcesses processes, FilesystemKitOptions options) {
+    Unmounter(String tag, CommandRunner runner, HostProcesses processes, FilesystemSpec spec) {
         this.tag = tag;
         this.runner = runner;
         this.processes = processes;
-        this.options = options;
+        this.spec = spec;
     }
 
     ActionResult unmount(String mountPoint, Deadline d) {
         CommandResult umount = umount(mountPoint, d);
         Map<Long, String> stopped = new LinkedHashMap<>();
         String lastHolders = "none found";
-        for (int round = 1; !umount.succeeded() && busy(umount) && round <= options.umountAttempts() && !d.expired(); round++) {
+        for (int round = 1; !umount.succeeded() && busy(umount) && round <= spec.umountAttempts() && !d.expired(); round++) {
             HostProcesses.Lookup holders = processes.usersOfMount(mountPoint, d);
             if (holders.error().isPresent()) {
                 lastHolders = "cannot look them up: " + holders.error().get();
@@ -57,7 +57,7 @@ final class Unmounter {
                 if (!named.isEmpty()) {
                     lastHolders = describe(named);
                     LOG.warn("{}: stopping processes holding {}: {}", tag, mountPoint, lastHolders);
-                    Map<Long, String> stuck = processes.terminate(named.keySet(), options.holderGrace(), d);
+                    Map<Long, String> stuck = processes.terminate(named.keySet(), spec.holderGrace(), d);
                     named.forEach((pid, name) -> {
                         if (!stuck.containsKey(pid)) {
                             stopped.put(pid, name);
@@ -82,7 +82,7 @@ final class Unmounter {
                     "cannot unmount " + mountPoint + ": " + umount.describe());
         }
         CommandResult lazy = runner.run(Command.of(d.cap(STEP), "umount", "-l", mountPoint));
-        String stillBusy = mountPoint + " still busy after " + options.umountAttempts() + " rounds of stopping its holders"
+        String stillBusy = mountPoint + " still busy after " + spec.umountAttempts() + " rounds of stopping its holders"
                 + killed + " (holders: " + lastHolders + ")";
         if (lazy.succeeded()) {
             String message = stillBusy + "; detached it with umount -l: the device stays in use until they let go"

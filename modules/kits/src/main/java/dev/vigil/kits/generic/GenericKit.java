@@ -2,12 +2,12 @@ package dev.vigil.kits.generic;
 
 import dev.vigil.core.LogType;
 import dev.vigil.core.ResourceType;
+import dev.vigil.core.config.ActionTimeouts;
 import dev.vigil.core.config.spec.GenericSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
 import dev.vigil.kits.Failure;
 import dev.vigil.kits.FailureKind;
-import dev.vigil.kits.GenericKitOptions;
 import dev.vigil.kits.KitEvent;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
@@ -33,30 +33,30 @@ public final class GenericKit implements RecoveryKit {
     private final String tag;
     private final String id;
     private final GenericSpec spec;
-    private final GenericKitOptions options;
+    private final ActionTimeouts timeouts;
     private final CommandRunner runner;
 
-    public GenericKit(String tag, String id, GenericSpec spec, GenericKitOptions options, CommandRunner runner) {
+    public GenericKit(String tag, String id, GenericSpec spec, ActionTimeouts timeouts, CommandRunner runner) {
         this.tag = tag;
         this.id = id;
         this.spec = spec;
-        this.options = options;
+        this.timeouts = timeouts;
         this.runner = runner;
     }
 
     @Override
     public ActionResult restore() {
-        return action("restore", spec.restoreScript(), options.timeouts().restore());
+        return action("restore", spec.restoreScript(), timeouts.restore());
     }
 
     @Override
     public ActionResult remove() {
-        return action("remove", spec.removeScript(), options.timeouts().remove());
+        return action("remove", spec.removeScript(), timeouts.remove());
     }
 
     @Override
     public CheckResult quickCheck() {
-        Optional<Failure> failure = run("quickCheck", spec.quickCheckScript(), options.timeouts().quickCheck());
+        Optional<Failure> failure = run("quickCheck", spec.quickCheckScript(), timeouts.quickCheck());
         return failure.map(f -> CheckResult.failed(FAIL, f.kind(), f.reason())).orElse(CheckResult.healthy());
     }
 
@@ -66,7 +66,7 @@ public final class GenericKit implements RecoveryKit {
             return ActionResult.failed(FailureKind.NOT_AVAILABLE_HERE,
                     "no recover script configured: local recovery is not supported, the resource must fail over");
         }
-        ActionResult recovered = action("recover", spec.recoverScript().get(), options.timeouts().recover());
+        ActionResult recovered = action("recover", spec.recoverScript().get(), timeouts.recover());
         if (!recovered.succeeded()) {
             return recovered;
         }
@@ -77,7 +77,7 @@ public final class GenericKit implements RecoveryKit {
     /** quickCheck exit 0 = RUNNING, another exit code = STOPPED, killed or not runnable = FAILED. */
     @Override
     public Presence probe() {
-        CommandResult r = script("quickCheck", spec.quickCheckScript(), options.timeouts().quickCheck());
+        CommandResult r = script("quickCheck", spec.quickCheckScript(), timeouts.quickCheck());
         if (r.succeeded()) {
             return Presence.RUNNING;
         }

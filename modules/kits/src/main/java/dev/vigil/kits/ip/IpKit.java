@@ -2,11 +2,11 @@ package dev.vigil.kits.ip;
 
 import dev.vigil.core.LogType;
 import dev.vigil.core.ResourceType;
+import dev.vigil.core.config.ActionTimeouts;
 import dev.vigil.core.config.spec.IpSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
 import dev.vigil.kits.FailureKind;
-import dev.vigil.kits.IpKitOptions;
 import dev.vigil.kits.KitEvent;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
@@ -32,14 +32,14 @@ public final class IpKit implements RecoveryKit {
 
     private final String tag;
     private final IpSpec spec;
-    private final IpKitOptions options;
+    private final ActionTimeouts timeouts;
     private final NetInterface iface;
     private final Arping arping;
 
-    public IpKit(String tag, IpSpec spec, IpKitOptions options, CommandRunner runner) {
+    public IpKit(String tag, IpSpec spec, ActionTimeouts timeouts, CommandRunner runner) {
         this.tag = tag;
         this.spec = spec;
-        this.options = options;
+        this.timeouts = timeouts;
         this.iface = new NetInterface(runner, spec.interfaceName());
         this.arping = new Arping(runner);
     }
@@ -50,7 +50,7 @@ public final class IpKit implements RecoveryKit {
 
     @Override
     public ActionResult restore() {
-        return bringUp(Deadline.after(options.timeouts().restore()), false);
+        return bringUp(Deadline.after(timeouts.restore()), false);
     }
 
     /** Link check, duplicate check, add, announce — shared by restore and recover. */
@@ -76,8 +76,8 @@ public final class IpKit implements RecoveryKit {
         if (present.present()) {
             return ActionResult.success(cidr() + " already on " + iface.name() + announce(d));
         }
-        if (options.checkUnique()) {
-            Arping.Probe probe = arping.probe(iface.name(), spec.address(), options.dadProbes(), d);
+        if (spec.checkUnique()) {
+            Arping.Probe probe = arping.probe(iface.name(), spec.address(), spec.dadProbes(), d);
             if (probe.error().isPresent()) {
                 return ActionResult.failed(d.timedOutOr(FailureKind.FAILED),
                         "cannot check that " + spec.address() + " is unused: " + probe.error().get());
@@ -99,17 +99,17 @@ public final class IpKit implements RecoveryKit {
 
     /** Gratuitous ARP; a failure to announce is logged and reported, but the address is up. */
     private String announce(Deadline d) {
-        Optional<String> problem = arping.announce(iface.name(), spec.address(), options.announceCount(), d);
+        Optional<String> problem = arping.announce(iface.name(), spec.address(), spec.announceCount(), d);
         if (problem.isPresent()) {
             LOG.warn("{}: gratuitous ARP for {} on {} failed: {}", tag, spec.address(), iface.name(), problem.get());
             return "; gratuitous ARP failed: " + problem.get();
         }
-        return options.announceCount() == 0 ? "" : "; announced by gratuitous ARP";
+        return spec.announceCount() == 0 ? "" : "; announced by gratuitous ARP";
     }
 
     @Override
     public ActionResult remove() {
-        Deadline d = Deadline.after(options.timeouts().remove());
+        Deadline d = Deadline.after(timeouts.remove());
         NetInterface.AddressState present = iface.has(spec.address(), spec.prefixLength(), d);
         if (!present.error().isEmpty()) {
             return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), present.error());
@@ -128,7 +128,7 @@ public final class IpKit implements RecoveryKit {
 
     @Override
     public CheckResult quickCheck() {
-        return check(Deadline.after(options.timeouts().quickCheck()));
+        return check(Deadline.after(timeouts.quickCheck()));
     }
 
     private CheckResult check(Deadline d) {
@@ -149,21 +149,21 @@ public final class IpKit implements RecoveryKit {
         if (spec.pingList().isEmpty()) {
             return CheckResult.healthy();
         }
-        for (int round = 0; round < options.pingTries() && !d.expired(); round++) {
+        for (int round = 0; round < spec.pingTries() && !d.expired(); round++) {
             for (String target : spec.pingList()) {
-                if (iface.ping(spec.address(), target, options.pingTimeout(), d)) {
+                if (iface.ping(spec.address(), target, spec.pingTimeout(), d)) {
                     return CheckResult.healthy();
                 }
             }
         }
         return CheckResult.failed(event("pingfail"), d.timedOutOr(FailureKind.FAILED),
                 "no host of the ping list (" + String.join(", ", spec.pingList()) + ") answered "
-                        + options.pingTries() + " tries of ping from " + spec.address());
+                        + spec.pingTries() + " tries of ping from " + spec.address());
     }
 
     @Override
     public ActionResult recover() {
-        Deadline d = Deadline.after(options.timeouts().recover());
+        Deadline d = Deadline.after(timeouts.recover());
         ActionResult up = bringUp(d, true);
         if (!up.succeeded()) {
             return up;
@@ -177,7 +177,7 @@ public final class IpKit implements RecoveryKit {
 
     @Override
     public Presence probe() {
-        Deadline d = Deadline.after(options.timeouts().quickCheck());
+        Deadline d = Deadline.after(timeouts.quickCheck());
         NetInterface.AddressState present = iface.has(spec.address(), spec.prefixLength(), d);
         if (!present.error().isEmpty()) {
             return Presence.FAILED;

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.Driver;
@@ -47,9 +46,9 @@ final class HealthCheck {
     private final PostgresqlSpec spec;
     private final int timeoutSeconds;
 
-    HealthCheck(PostgresqlSpec spec, Duration timeout) {
+    HealthCheck(PostgresqlSpec spec) {
         this.spec = spec;
-        this.timeoutSeconds = (int) Math.max(1, timeout.toSeconds());
+        this.timeoutSeconds = (int) Math.max(1, spec.checkTimeout().toSeconds());
     }
 
     String target() {

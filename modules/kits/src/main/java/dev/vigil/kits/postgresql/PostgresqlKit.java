@@ -1,46 +1,49 @@
 package dev.vigil.kits.postgresql;
 
 import dev.vigil.core.ResourceType;
+import dev.vigil.core.config.ActionTimeouts;
 import dev.vigil.core.config.spec.PostgresqlSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
 import dev.vigil.kits.FailureKind;
 import dev.vigil.kits.KitEvent;
-import dev.vigil.kits.PostgresqlKitOptions;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
 import dev.vigil.kits.process.CommandResult;
 import dev.vigil.kits.process.CommandRunner;
 import dev.vigil.kits.process.Deadline;
+import dev.vigil.kits.process.ProcessWatch;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A PostgreSQL instance that Vigil alone starts and stops ({@code pg_ctl} as the instance's OS
  * user). The check is the manual's: {@code SELECT 1} on template1 over 127.0.0.1. A server that
  * rejects the check (pg_hba.conf, password) is MISCONFIGURED — failing over would meet the same
  * pg_hba.conf; a postmaster that is gone is FAILED with event {@code powergres,recover}, and
- * recover restarts it in place at once, clearing what the crash left behind.
+ * recover restarts it in place at once, clearing what the crash left behind. Between checks the
+ * postmaster process itself is watched ({@link #watch()}), so its death is noticed within 50 ms.
  */
 public final class PostgresqlKit implements RecoveryKit {
     private static final KitEvent RECOVER = KitEvent.of(ResourceType.POSTGRESQL, "recover");
     private static final long POLL_MILLIS = 100;
 
     private final PostgresqlSpec spec;
-    private final PostgresqlKitOptions options;
+    private final ActionTimeouts timeouts;
     private final Postmaster postmaster;
     private final HealthCheck health;
 
-    public PostgresqlKit(String tag, PostgresqlSpec spec, PostgresqlKitOptions options, CommandRunner runner) {
+    public PostgresqlKit(String tag, PostgresqlSpec spec, ActionTimeouts timeouts, CommandRunner runner) {
         this.spec = spec;
-        this.options = options;
-        this.postmaster = new Postmaster(tag, spec, runner, options.logFile());
-        this.health = new HealthCheck(spec, options.checkTimeout());
+        this.timeouts = timeouts;
+        this.postmaster = new Postmaster(tag, spec, runner);
+        this.health = new HealthCheck(spec);
     }
 
     @Override
     public ActionResult restore() {
-        Deadline d = Deadline.after(options.timeouts().restore());
+        Deadline d = Deadline.after(timeouts.restore());
         Optional<ActionResult> misconfigured = postmaster.preflight(d);
         if (misconfigured.isPresent()) {
             return misconfigured.get();
@@ -80,7 +83,7 @@ public final class PostgresqlKit implements RecoveryKit {
 
     @Override
     public ActionResult remove() {
-        Deadline d = Deadline.after(options.timeouts().remove());
+        Deadline d = Deadline.after(timeouts.remove());
         Postmaster.Instance instance = postmaster.inspect(d);
         switch (instance.state()) {
             case UNKNOWN:
@@ -93,7 +96,7 @@ public final class PostgresqlKit implements RecoveryKit {
                 break;
         }
         long pid = instance.pidFile().orElseThrow().pid();
-        CommandResult fast = postmaster.stop("fast", options.fastStop(), d);
+        CommandResult fast = postmaster.stop("fast", spec.fastStopTimeout(), d);
         if (fast.succeeded()) {
             return ActionResult.success("stopped postmaster pid " + pid + " (fast shutdown)");
         }
@@ -117,7 +120,7 @@ public final class PostgresqlKit implements RecoveryKit {
 
     @Override
     public CheckResult quickCheck() {
-        Deadline d = Deadline.after(options.timeouts().quickCheck());
+        Deadline d = Deadline.after(timeouts.quickCheck());
         HealthCheck.Outcome outcome = health.run();
         switch (outcome.verdict()) {
             case OK:
@@ -149,7 +152,7 @@ public final class PostgresqlKit implements RecoveryKit {
 
     @Override
     public ActionResult recover() {
-        Deadline d = Deadline.after(options.timeouts().recover());
+        Deadline d = Deadline.after(timeouts.recover());
         Postmaster.Instance instance = postmaster.inspect(d);
         if (instance.state() != Postmaster.State.RUNNING) {
             return startFresh(instance, d);
@@ -172,13 +175,27 @@ public final class PostgresqlKit implements RecoveryKit {
 
     @Override
     public Presence probe() {
-        Deadline d = Deadline.after(options.timeouts().quickCheck());
+        Deadline d = Deadline.after(timeouts.quickCheck());
         Postmaster.Instance instance = postmaster.inspect(d);
         return switch (instance.state()) {
             case NO_PID_FILE -> postmaster.orphans(d).isEmpty() ? Presence.STOPPED : Presence.FAILED;
             case RUNNING -> health.run().answered() ? Presence.RUNNING : Presence.FAILED;
             default -> Presence.FAILED;
         };
+    }
+
+    /**
+     * The postmaster of postmaster.pid, watched from the JVM ({@link ProcessWatch}): its death is a
+     * failure. One that is already gone (it died since the check) fires at once.
+     */
+    @Override
+    public Optional<CompletableFuture<String>> watch() {
+        Postmaster.Instance instance = postmaster.inspect(Deadline.after(timeouts.quickCheck()));
+        if (instance.state() != Postmaster.State.RUNNING) {
+            return Optional.of(CompletableFuture.completedFuture(instance.describe()));
+        }
+        long pid = instance.pidFile().orElseThrow().pid();
+        return ProcessWatch.watch(pid, "postgres", "postmaster pid " + pid);
     }
 
     private static void sleep() {

@@ -64,12 +64,12 @@ final class Postmaster {
     private final HostProcesses processes;
     private final String logFile;
 
-    Postmaster(String tag, PostgresqlSpec spec, CommandRunner runner, Optional<String> logFile) {
+    Postmaster(String tag, PostgresqlSpec spec, CommandRunner runner) {
         this.tag = tag;
         this.spec = spec;
         this.runner = runner;
         this.processes = new HostProcesses(runner);
-        this.logFile = logFile.orElse(spec.dataDir().replaceAll("/+$", "") + "/postgresql.log");
+        this.logFile = spec.logFile().orElse(spec.dataDir().replaceAll("/+$", "") + "/postgresql.log");
     }
 
     private String pidPath() {

@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.core.ResourceType;
-import dev.vigil.core.config.ResourceConfig;
+import dev.vigil.core.config.ActionTimeouts;
 import dev.vigil.core.config.spec.FilesystemSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
 import dev.vigil.kits.FailureKind;
-import dev.vigil.kits.FilesystemKitOptions;
-import dev.vigil.kits.KitOptions;
-import dev.vigil.kits.Kits;
 import dev.vigil.kits.LogCapture;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
 import dev.vigil.kits.TestHost;
+import dev.vigil.kits.TestResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FilesystemKitTest {
+    /** reference.conf's filesystem timeouts. */
+    private static final ActionTimeouts TIMEOUTS = TestResources.timeouts(Duration.ofSeconds(300),
+            Duration.ofSeconds(120), Duration.ofSeconds(30), Duration.ofSeconds(300));
     @TempDir
     Path dir;
     private SharedDisk disk;
@@ -54,10 +54,9 @@ class FilesystemKitTest {
     }
 
     private RecoveryKit kit(String fsType, String options, boolean fsck) {
-        FilesystemSpec spec = new FilesystemSpec(disk.device, disk.mountPoint.toString(), fsType, options, fsck);
-        FilesystemKitOptions o = FilesystemKitOptions.defaults().withUnmount(2, Duration.ofMillis(500));
-        return Kits.create(new ResourceConfig("fs-" + disk.mountPoint, ResourceType.FILESYSTEM, List.of(), spec),
-                KitOptions.defaults().withCommandPrefix(disk.prefix()).withFilesystem(o));
+        FilesystemSpec spec = new FilesystemSpec(disk.device, disk.mountPoint.toString(), fsType, options, fsck, 2,
+                Duration.ofMillis(500));
+        return TestResources.kit("fs-" + disk.mountPoint, spec, TIMEOUTS, disk.prefix());
     }
 
     private RecoveryKit kit() {
@@ -171,9 +170,9 @@ class FilesystemKitTest {
 
     @Test
     void aDeviceThatDoesNotExistIsNotAvailableHere() {
-        FilesystemSpec spec = new FilesystemSpec("/dev/vigil-no-such-disk", disk.mountPoint.toString(), "ext4", "rw", true);
-        RecoveryKit kit = Kits.create(new ResourceConfig("fs-x", ResourceType.FILESYSTEM, List.of(), spec),
-                KitOptions.defaults().withCommandPrefix(disk.prefix()));
+        FilesystemSpec spec = new FilesystemSpec("/dev/vigil-no-such-disk", disk.mountPoint.toString(), "ext4", "rw", true,
+                3, Duration.ofSeconds(3));
+        RecoveryKit kit = TestResources.kit("fs-x", spec, TIMEOUTS, disk.prefix());
         ActionResult r = kit.restore();
         assertEquals(Optional.of(FailureKind.NOT_AVAILABLE_HERE), r.kind(), r.toString());
         assertEquals("cannot open device \"/dev/vigil-no-such-disk\": No such file or directory", r.message());

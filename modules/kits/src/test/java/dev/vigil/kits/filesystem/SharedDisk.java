@@ -11,18 +11,23 @@ import java.util.List;
  * mount namespace (a sleeping {@code unshare} process) that the kit enters through its command
  * prefix, so nothing is ever mounted in the test machine's own namespace.
  */
-final class SharedDisk implements AutoCloseable {
-    final Path dir;
-    final Path image;
-    final String device;
-    final Path mountPoint;
+public final class SharedDisk implements AutoCloseable {
+    public final Path dir;
+    public final Path image;
+    public final String device;
+    public final Path mountPoint;
     private final Process namespace;
 
-    SharedDisk(Path dir) throws IOException, InterruptedException {
+    public SharedDisk(Path dir) throws IOException, InterruptedException {
+        this(dir, "32M");
+    }
+
+    /** A disk of {@code size} ({@code truncate -s} syntax; the file is sparse), e.g. 160M for a PostgreSQL data directory. */
+    public SharedDisk(Path dir, String size) throws IOException, InterruptedException {
         this.dir = dir;
         this.image = dir.resolve("disk.img");
         this.mountPoint = dir.resolve("share");
-        TestHost.sh("truncate", "-s", "32M", image.toString());
+        TestHost.sh("truncate", "-s", size, image.toString());
         device = TestHost.sh("losetup", "-f", "--show", image.toString()).trim();
         Process ns = null;
         try {
@@ -51,12 +56,12 @@ final class SharedDisk implements AutoCloseable {
         throw new IllegalStateException("unshare did not create a mount namespace");
     }
 
-    List<String> prefix() {
+    public List<String> prefix() {
         return List.of("nsenter", "-t", Long.toString(namespace.pid()), "-m");
     }
 
     /** Runs a command inside the private mount namespace. */
-    String inside(String... argv) {
+    public String inside(String... argv) {
         String[] all = new String[argv.length + 4];
         System.arraycopy(prefix().toArray(new String[0]), 0, all, 0, 4);
         System.arraycopy(argv, 0, all, 4, argv.length);
@@ -64,19 +69,19 @@ final class SharedDisk implements AutoCloseable {
     }
 
     /** Starts a process inside the namespace; its PID is the caller's to end. */
-    Process startInside(String... argv) throws IOException {
+    public Process startInside(String... argv) throws IOException {
         String[] all = new String[argv.length + 4];
         System.arraycopy(prefix().toArray(new String[0]), 0, all, 0, 4);
         System.arraycopy(argv, 0, all, 4, argv.length);
         return new ProcessBuilder(all).start();
     }
 
-    boolean mountedInside() {
+    public boolean mountedInside() {
         return inside("cat", "/proc/self/mountinfo").contains(" " + mountPoint + " ");
     }
 
     /** Detaches only loop devices backed by our image, never a number another test may have reused. */
-    void detachLoops() {
+    public void detachLoops() {
         try {
             for (String line : TestHost.sh("losetup", "-j", image.toString()).split("\n")) {
                 if (line.contains(":")) {

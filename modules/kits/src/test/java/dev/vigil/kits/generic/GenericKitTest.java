@@ -4,20 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.core.ResourceType;
-import dev.vigil.core.config.ResourceConfig;
 import dev.vigil.core.config.spec.GenericSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
 import dev.vigil.kits.FailureKind;
-import dev.vigil.kits.GenericKitOptions;
-import dev.vigil.kits.KitOptions;
-import dev.vigil.kits.KitTimeouts;
-import dev.vigil.kits.Kits;
 import dev.vigil.kits.LogCapture;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
 import dev.vigil.kits.TestHost;
+import dev.vigil.kits.TestResources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +44,7 @@ class GenericKitTest {
     private RecoveryKit kit(Path restore, Path remove, Path check, Optional<Path> recover, Duration timeout) {
         GenericSpec spec = new GenericSpec(restore.toString(), remove.toString(), check.toString(),
                 recover.map(Path::toString), "my app info");
-        KitTimeouts t = KitTimeouts.of(timeout, timeout, timeout, timeout);
-        return Kits.create(new ResourceConfig("app-demo", ResourceType.GENERIC, List.of(), spec),
-                KitOptions.defaults().withGeneric(new GenericKitOptions(t)));
+        return TestResources.kit("app-demo", spec, TestResources.timeouts(timeout), List.of());
     }
 
     @Test

@@ -4,19 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.core.ResourceType;
-import dev.vigil.core.config.ResourceConfig;
 import dev.vigil.core.config.spec.IpSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
 import dev.vigil.kits.FailureKind;
-import dev.vigil.kits.IpKitOptions;
-import dev.vigil.kits.KitOptions;
-import dev.vigil.kits.KitTimeouts;
-import dev.vigil.kits.Kits;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
 import dev.vigil.kits.TestHost;
+import dev.vigil.kits.TestResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,12 +49,9 @@ class IpKitTest {
     }
 
     private RecoveryKit kit(String iface, List<String> pingList, int announcements, List<String> prefix) {
-        IpKitOptions o = IpKitOptions.defaults().withArp(true, 1, announcements).withPingTries(2)
-                .withTimeouts(KitTimeouts.of(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                        Duration.ofSeconds(3)));
-        IpSpec spec = new IpSpec(VIP, 24, iface, pingList);
-        return Kits.create(new ResourceConfig("ip-" + VIP, ResourceType.IP, List.of(), spec),
-                KitOptions.defaults().withCommandPrefix(prefix).withIp(o));
+        IpSpec spec = new IpSpec(VIP, 24, iface, pingList, 2, Duration.ofSeconds(1), true, 1, announcements);
+        return TestResources.kit("ip-" + VIP, spec, TestResources.timeouts(Duration.ofSeconds(15), Duration.ofSeconds(10),
+                Duration.ofSeconds(10), Duration.ofSeconds(3)), prefix);
     }
 
     @Test

@@ -8,11 +8,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * Two network namespaces joined by a veth pair, each end named eth0: "here" 10.200.0.1/24 (where
  * the kit acts, through the command prefix) and "peer" 10.200.0.2/24 (another host on the LAN).
  */
-final class NetnsPair implements AutoCloseable {
-    final String here;
-    final String peer;
+public final class NetnsPair implements AutoCloseable {
+    public final String here;
+    public final String peer;
 
-    NetnsPair() {
+    public NetnsPair() {
         String id = "vkt-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
         here = id + "-a";
         peer = id + "-b";
@@ -32,20 +32,20 @@ final class NetnsPair implements AutoCloseable {
         }
     }
 
-    List<String> prefixHere() {
+    public List<String> prefixHere() {
         return List.of("ip", "netns", "exec", here);
     }
 
-    String inHere(String... argv) {
+    public String inHere(String... argv) {
         return TestHost.sh(concat(List.of("ip", "netns", "exec", here), argv));
     }
 
-    String inPeer(String... argv) {
+    public String inPeer(String... argv) {
         return TestHost.sh(concat(List.of("ip", "netns", "exec", peer), argv));
     }
 
     /** True when the peer gets an answer from {@code address}. */
-    boolean peerCanPing(String address) {
+    public boolean peerCanPing(String address) {
         try {
             inPeer("ping", "-n", "-q", "-c", "1", "-W", "1", address);
             return true;

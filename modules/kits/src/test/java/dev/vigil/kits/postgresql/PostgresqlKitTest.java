@@ -1,21 +1,18 @@
 package dev.vigil.kits.postgresql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.core.ResourceType;
-import dev.vigil.core.config.ResourceConfig;
 import dev.vigil.core.config.spec.PostgresqlSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
 import dev.vigil.kits.FailureKind;
-import dev.vigil.kits.KitOptions;
 import dev.vigil.kits.LogCapture;
-import dev.vigil.kits.Kits;
-import dev.vigil.kits.PostgresqlKitOptions;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
 import dev.vigil.kits.TestHost;
+import dev.vigil.kits.TestResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,12 +60,13 @@ class PostgresqlKitTest {
     }
 
     private static RecoveryKit kit(Optional<String> passwordFile) {
-        return kit(pg.spec(passwordFile), PostgresqlKitOptions.defaults());
+        return kit(pg.spec(passwordFile));
     }
 
-    private static RecoveryKit kit(PostgresqlSpec spec, PostgresqlKitOptions options) {
-        return Kits.create(new ResourceConfig("powergres-" + spec.dataDir(), ResourceType.POSTGRESQL, List.of(), spec),
-                KitOptions.defaults().withPostgresql(options));
+    /** The kit with reference.conf's PostgreSQL timeouts (120 s, quickCheck 10 s). */
+    private static RecoveryKit kit(PostgresqlSpec spec) {
+        return TestResources.kit("powergres-" + spec.dataDir(), spec, TestResources.timeouts(Duration.ofSeconds(120),
+                Duration.ofSeconds(120), Duration.ofSeconds(10), Duration.ofSeconds(120)), List.of());
     }
 
     private static long postmaster() {
@@ -228,6 +228,22 @@ class PostgresqlKitTest {
     }
 
     @Test
+    void theWatchOfARunningPostmasterFiresWithinAFewPollsOfItsSigkill() throws Exception {
+        RecoveryKit kit = kit(Optional.empty());
+        assertTrue(kit.restore().succeeded());
+        long pid = postmaster();
+        CompletableFuture<String> watch = kit.watch().orElseThrow();
+        Thread.sleep(200);
+        assertFalse(watch.isDone(), "a live postmaster does not fire the watch");
+        long killed = System.nanoTime();
+        TestHost.kill(pid);
+        assertEquals("postmaster pid " + pid + " ended", watch.get(2, TimeUnit.SECONDS).replace(" (a zombie now)", ""));
+        long millis = (System.nanoTime() - killed) / 1_000_000;
+        assertTrue(millis < 500, "the watch took " + millis + " ms");
+        assertTrue(kit.watch().orElseThrow().isDone(), "a postmaster gone since the check fires at once");
+    }
+
+    @Test
     void aPostmasterPidNamingAnotherLiveProgramIsRemovedAndThatProgramLeftAlone() throws Exception {
         Process sleeper = new ProcessBuilder("sleep", "300").start();
         started.add(sleeper.pid());
@@ -244,31 +260,28 @@ class PostgresqlKitTest {
     @Test
     void aRunningInstanceTheCheckCannotReachIsMisconfigured() {
         assertTrue(kit(Optional.empty()).restore().succeeded());
-        PostgresqlSpec otherPort = new PostgresqlSpec(pg.dataDir.toString(), pg.port + 1, "postgres", PgInstance.BIN,
-                "postgres", Optional.empty());
-        CheckResult c = kit(otherPort, PostgresqlKitOptions.defaults()).quickCheck();
+        PostgresqlSpec otherPort = pg.spec(Optional.empty(), pg.port + 1, PgInstance.BIN, "postgres");
+        CheckResult c = kit(otherPort).quickCheck();
         assertEquals(Optional.of(FailureKind.MISCONFIGURED), c.kind(), c.toString());
         assertTrue(c.failure().orElseThrow().reason().contains("listens on port " + pg.port), c.toString());
     }
 
     @Test
     void aMissingPgCtlOrDataDirectoryIsMisconfigured() {
-        PostgresqlSpec noBin = new PostgresqlSpec(pg.dataDir.toString(), pg.port, "postgres", "/nonexistent/bin",
-                "postgres", Optional.empty());
-        ActionResult r = kit(noBin, PostgresqlKitOptions.defaults()).restore();
+        PostgresqlSpec noBin = pg.spec(Optional.empty(), pg.port, "/nonexistent/bin", "postgres");
+        ActionResult r = kit(noBin).restore();
         assertEquals(Optional.of(FailureKind.MISCONFIGURED), r.kind(), r.toString());
         assertTrue(r.message().contains("pg_ctl not found"), r.message());
 
         PostgresqlSpec noData = new PostgresqlSpec("/nonexistent/data", pg.port, "postgres", PgInstance.BIN,
-                "postgres", Optional.empty());
-        ActionResult r2 = kit(noData, PostgresqlKitOptions.defaults()).restore();
+                "postgres", Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(60), Optional.empty());
+        ActionResult r2 = kit(noData).restore();
         assertEquals(Optional.of(FailureKind.MISCONFIGURED), r2.kind(), r2.toString());
         assertTrue(r2.message().contains("not a PostgreSQL data directory"), r2.message());
-        assertEquals(Presence.STOPPED, kit(noData, PostgresqlKitOptions.defaults()).probe());
+        assertEquals(Presence.STOPPED, kit(noData).probe());
 
-        PostgresqlSpec noUser = new PostgresqlSpec(pg.dataDir.toString(), pg.port, "vigil-no-such-user", PgInstance.BIN,
-                "postgres", Optional.empty());
-        ActionResult r3 = kit(noUser, PostgresqlKitOptions.defaults()).restore();
+        PostgresqlSpec noUser = pg.spec(Optional.empty(), pg.port, PgInstance.BIN, "vigil-no-such-user");
+        ActionResult r3 = kit(noUser).restore();
         assertEquals(Optional.of(FailureKind.MISCONFIGURED), r3.kind(), r3.toString());
     }
 
@@ -297,7 +310,9 @@ class PostgresqlKitTest {
 
     @Test
     void removeFallsBackToImmediateShutdownWhenFastHangs() throws Exception {
-        RecoveryKit kit = kit(pg.spec(Optional.empty()), PostgresqlKitOptions.defaults().withFastStop(Duration.ofSeconds(3)));
+        PostgresqlSpec s = pg.spec(Optional.empty());
+        RecoveryKit kit = kit(new PostgresqlSpec(s.dataDir(), s.port(), s.osUser(), s.binDir(), s.superuser(),
+                s.passwordFile(), s.checkTimeout(), Duration.ofSeconds(3), s.logFile()));
         assertTrue(kit.restore().succeeded());
         long checkpointer = childNamed(postmaster(), "checkpointer");
         TestHost.sh("kill", "-STOP", Long.toString(checkpointer));

@@ -1,12 +1,25 @@
 package dev.vigil.core.config.spec;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
  * A virtual IP address: {@code address/prefixLength} on {@code interfaceName}, checked by pinging
  * every address of {@code pingList} (empty: only check that the address is still configured).
+ *
+ * @param pingTries     rounds over the ping list before the check fails (the original's IP_PINGTRIES)
+ * @param pingTimeout   how long one ping waits for its answer, whole seconds (IP_PINGTIME)
+ * @param checkUnique   refuse to bring the address up when another host answers for it (NOIPUNIQUE = 0)
+ * @param dadProbes     ARP probes of that duplicate-address check, about one second each
+ * @param announceCount gratuitous ARP packets sent after the address is added, one second apart
  */
-public record IpSpec(String address, int prefixLength, String interfaceName, List<String> pingList) implements ResourceSpec {
+public record IpSpec(String address, int prefixLength, String interfaceName, List<String> pingList,
+                     int pingTries, Duration pingTimeout, boolean checkUnique, int dadProbes, int announceCount)
+        implements ResourceSpec {
+
+    public IpSpec {
+        pingList = List.copyOf(pingList);
+    }
 
     @Override
     public String id() {
