@@ -6,6 +6,7 @@ import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.daemon.api.AdminApi;
 import dev.vigil.daemon.cluster.CommPathMonitor;
+import dev.vigil.daemon.cluster.DowningRule;
 import dev.vigil.daemon.cluster.ServerReport;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
@@ -27,7 +28,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * The root of one server's actor tree: the status board and its pub-sub topic, the comm path
- * monitor, one supervisor per hierarchy this server may run, and the admin API. It announces
+ * monitor and the downing rule it feeds, one supervisor per hierarchy this server may run, and the admin API. It announces
  * "Vigil startup complete" once the admin API listens and this server has joined the cluster, or
  * once a join timeout has passed: a server alone must come up and answer status (its peers DEAD).
  * An admin API that cannot listen stops the daemon, since the commands could not reach it.
@@ -90,7 +91,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         ActorRef<Topic.Command<ServerReport>> topic =
                 ctx.spawn(Topic.create(ServerReport.class, StatusBoard.TOPIC_NAME), "status-topic");
         board = ctx.spawn(StatusBoard.create(config, incarnation, topic), "status-board");
-        ctx.spawn(CommPathMonitor.create(config, board, log), "comm-paths");
+        ActorRef<DowningRule.Command> downing = ctx.spawn(DowningRule.create(config, log), "downing");
+        ctx.spawn(CommPathMonitor.create(config, incarnation, board, downing, log), "comm-paths");
         for (HierarchyConfig h : config.hierarchies()) {
             if (h.priorities().containsKey(config.serverName())) {
                 ctx.spawn(HierarchySupervisor.create(h, board, log), HierarchySupervisor.actorName("hierarchy-", h.tag()));
