@@ -70,6 +70,8 @@ public final class PekkoSettings {
                     # A downed server stops its actor system; the Daemon then starts a fresh one that rejoins.
                     run-coordinated-shutdown-when-down = on
                   }
+                  # The admin API holds a remote exec request open while its command runs (up to 1 h).
+                  http.server.idle-timeout = 3700s
                   coordinated-shutdown {
                     run-by-jvm-shutdown-hook = on
                     terminate-actor-system = on

@@ -243,7 +243,7 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
     }
 
     /** True when {@code address} is the cluster address of {@code server}. */
-    static boolean at(Address address, ServerConfig server) {
+    public static boolean at(Address address, ServerConfig server) {
         return address.getHost().map(server.host()::equals).orElse(false)
                 && address.getPort().map(p -> p == server.port()).orElse(false);
     }

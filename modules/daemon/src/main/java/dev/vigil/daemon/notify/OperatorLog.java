@@ -153,6 +153,39 @@ public final class OperatorLog {
                 + " it rejoins as a new member when its daemon restarts");
     }
 
+    // ---- remote exec (remote exec log, on the requesting and on the target server) ----
+
+    /** The requester sent a request over the cluster connection. */
+    public void remoteExecSent(String requester, String target, String command) {
+        info(LogType.REMOTE_EXEC, request(requester, target, command) + "sent AT: " + now());
+    }
+
+    /** The target starts running a request (also when it is its own requester). */
+    public void remoteExecStarted(String requester, String target, String command) {
+        info(LogType.REMOTE_EXEC, request(requester, target, command) + "started AT: " + now());
+    }
+
+    /** How a request ended, on either side: the exit code and how long it ran. */
+    public void remoteExecEnded(String requester, String target, String command, int exitCode, boolean timedOut,
+                                long elapsedMillis) {
+        if (timedOut) {
+            warn(LogType.REMOTE_EXEC, request(requester, target, command) + "timed out after " + elapsedMillis
+                    + " ms, killed");
+        } else {
+            info(LogType.REMOTE_EXEC, request(requester, target, command) + "exit " + exitCode + " after "
+                    + elapsedMillis + " ms");
+        }
+    }
+
+    /** The requester could not send a request, or got no answer. */
+    public void remoteExecFailed(String requester, String target, String command, String reason) {
+        warn(LogType.REMOTE_EXEC, request(requester, target, command) + "failed: " + reason);
+    }
+
+    private static String request(String requester, String target, String command) {
+        return "request from " + requester + " to " + target + ": " + command + ": ";
+    }
+
     // ---- resources (LCD log) ----
 
     public void resourceStateChanged(String tag, ResourceState from, ResourceState to, String reason) {
