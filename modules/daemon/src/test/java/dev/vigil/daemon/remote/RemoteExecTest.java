@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,12 +85,12 @@ class RemoteExecTest {
 
     /** Until n2's remote exec service is known to n1 (the Receptionist spreads it within a second or two). */
     private static HttpResponse<String> execOnN2(String body) {
-        HttpResponse<String>[] last = new HttpResponse[1];
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
         await("n1 can reach n2's remote exec service", Duration.ofSeconds(10), () -> {
-            last[0] = exec(body);
-            return last[0].statusCode() != 503;
+            last.set(exec(body));
+            return last.get().statusCode() != 503;
         });
-        return last[0];
+        return last.get();
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {
