@@ -68,15 +68,19 @@ public final class HeartbeatTransport implements AutoCloseable {
     /** What this transport knows about one peer on one network. Confined to the transport's thread. */
     private final class Link {
         final String peer;
-        final InetSocketAddress address;
+        final Endpoint endpoint;
+        /** Resolved on the transport's thread (a host name may need DNS); unresolved until it can be. */
+        InetSocketAddress address;
+        long nextResolveAttempt = System.nanoTime();
         PhiAccrualFailureDetector detector = newDetector();
         long incarnation = -1;
         long lastSeq;
         boolean alive;
 
-        Link(String peer, InetSocketAddress address) {
+        Link(String peer, Endpoint endpoint) {
             this.peer = peer;
-            this.address = address;
+            this.endpoint = endpoint;
+            this.address = InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
         }
     }
 
@@ -86,7 +90,7 @@ public final class HeartbeatTransport implements AutoCloseable {
         final Endpoint local;
         final Map<String, Link> links = new LinkedHashMap<>();
         DatagramChannel channel;
-        long nextBindAttempt;
+        long nextBindAttempt = System.nanoTime();
         boolean bindFailedReported;
 
         Network(String name, Endpoint local) {
@@ -128,7 +132,7 @@ public final class HeartbeatTransport implements AutoCloseable {
                 Network network = new Network(n.name(), local);
                 n.addresses().forEach((peer, e) -> {
                     if (!peer.equals(self)) {
-                        network.links.put(peer, new Link(peer, new InetSocketAddress(e.host(), e.port())));
+                        network.links.put(peer, new Link(peer, e));
                     }
                 });
                 networks.add(network);
@@ -220,7 +224,7 @@ public final class HeartbeatTransport implements AutoCloseable {
             }
             if (n.channel != null && !unplugged.test(n.name)) {
                 for (Link link : n.links.values()) {
-                    send(n, link, heartbeat.duplicate());
+                    send(n, link, heartbeat.duplicate(), now);
                 }
             }
             for (Link link : n.links.values()) {
@@ -265,10 +269,14 @@ public final class HeartbeatTransport implements AutoCloseable {
         }
     }
 
-    private void send(Network n, Link link, ByteBuffer heartbeat) {
+    private void send(Network n, Link link, ByteBuffer heartbeat, long now) {
+        if (link.address.isUnresolved() && now - link.nextResolveAttempt >= 0) {
+            link.address = new InetSocketAddress(link.endpoint.host(), link.endpoint.port());
+            link.nextResolveAttempt = now + TimeUnit.MILLISECONDS.toNanos(REBIND_INTERVAL_MS);
+        }
         if (link.address.isUnresolved()) {
-            stranger(n, link.address.getHostString(), "the address of server '" + link.peer
-                    + "' does not resolve; no heartbeats are sent to it");
+            stranger(n, link.endpoint.host(), "the address of server '" + link.peer
+                    + "' does not resolve; no heartbeats are sent to it until it does");
             return;
         }
         try {
@@ -316,7 +324,7 @@ public final class HeartbeatTransport implements AutoCloseable {
         }
         if (!from.equals(link.address)) {
             stranger(n, source, "a heartbeat of server '" + hb.sender() + "' from another address than its configured "
-                    + link.address.getHostString() + ":" + link.address.getPort());
+                    + link.endpoint.host() + ":" + link.endpoint.port());
             return;
         }
         // A new life of the peer starts later, or (its clock set back) earlier once the current life went silent.
