@@ -9,7 +9,8 @@
 #   deploy/local-cluster.sh stop SERVER    lkstop one server
 #   deploy/local-cluster.sh down           lkstop every server
 #
-# Ports: server nI uses cluster port 27364+I and admin port 27464+I (override BASE_PORT).
+# Ports: server nI uses cluster port 27364+I, admin port 27464+I and, for its second comm path
+# (network "lan2", UDP heartbeats), port 27564+I (override BASE_PORT).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/local-cluster"
@@ -34,10 +35,11 @@ cmd() { # cmd SERVER COMMAND ARGS...
 }
 
 write_configs() {
-  local n=$1 i list="" prios=""
+  local n=$1 i list="" prios="" lan2=""
   for i in $(seq 1 "$n"); do
     list+="      { name = n$i, host = \"127.0.0.1\", port = $((base + i)) }"$'\n'
     prios+="${prios:+, }n$i = $((i * 10))"
+    lan2+="${lan2:+, }n$i = \"127.0.0.1:$((base + 200 + i))\""
   done
   for i in $(seq 1 "$n"); do
     local home="$work/n$i"
@@ -53,6 +55,7 @@ vigil {
   cluster {
     servers = [
 $list    ]
+    comm-paths = [ { name = lan2, addresses { $lan2 } } ]
   }
   admin.port = $((base + 100 + i))
   logs.dir = "$home/log"

@@ -6,10 +6,14 @@ import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.daemon.api.AdminApi;
 import dev.vigil.daemon.cluster.CommPathMonitor;
+import dev.vigil.daemon.cluster.DowningRule;
 import dev.vigil.daemon.cluster.ServerReport;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.remote.RemoteCommand;
+import dev.vigil.daemon.remote.RemoteExec;
+import dev.vigil.kits.process.CommandRunner;
 import java.time.Duration;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -27,7 +31,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * The root of one server's actor tree: the status board and its pub-sub topic, the comm path
- * monitor, one supervisor per hierarchy this server may run, and the admin API. It announces
+ * monitor and the downing rule it feeds, remote execution, one supervisor per hierarchy this server may run, and the admin API. It announces
  * "Vigil startup complete" once the admin API listens and this server has joined the cluster, or
  * once a join timeout has passed: a server alone must come up and answer status (its peers DEAD).
  * An admin API that cannot listen stops the daemon, since the commands could not reach it.
@@ -90,14 +94,17 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         ActorRef<Topic.Command<ServerReport>> topic =
                 ctx.spawn(Topic.create(ServerReport.class, StatusBoard.TOPIC_NAME), "status-topic");
         board = ctx.spawn(StatusBoard.create(config, incarnation, topic), "status-board");
-        ctx.spawn(CommPathMonitor.create(config, board, log), "comm-paths");
+        ActorRef<DowningRule.Command> downing = ctx.spawn(DowningRule.create(config, log), "downing");
+        ctx.spawn(CommPathMonitor.create(config, incarnation, board, downing, log), "comm-paths");
         for (HierarchyConfig h : config.hierarchies()) {
             if (h.priorities().containsKey(config.serverName())) {
                 ctx.spawn(HierarchySupervisor.create(h, board, log), HierarchySupervisor.actorName("hierarchy-", h.tag()));
             }
         }
 
-        AdminApi api = new AdminApi(ctx.getSystem(), board, adminToken, config.admin().tokenFile(),
+        ActorRef<RemoteExec.Command> remoteExec = ctx.spawn(RemoteExec.create(config, new RemoteCommand(
+                CommandRunner.local(), config.sources().get(0), RemoteCommand.daemonHome()), log), "remote-exec");
+        AdminApi api = new AdminApi(ctx.getSystem(), board, remoteExec, adminToken, config.admin().tokenFile(),
                 AdminApi.STATUS_TIMEOUT, log);
         ctx.pipeToSelf(api.bind(config.admin().port()),
                 (binding, failure) -> failure == null ? new ApiBound(binding) : new ApiBindFailed(failure));

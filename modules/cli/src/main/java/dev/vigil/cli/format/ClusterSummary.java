@@ -48,11 +48,19 @@ public final class ClusterSummary {
         return out;
     }
 
-    /** Every warning for the selected hierarchies, one line each. */
+    /**
+     * Every warning for the selected hierarchies, one line each, then one for each server that is
+     * ALIVE only over a further network (its status not current, remote exec to it impossible).
+     */
     public List<String> warnings(ClusterStatus status, Optional<String> rootTag) {
         List<String> out = new ArrayList<>();
         for (HierarchyInfo h : StatusFacts.hierarchies(status, rootTag)) {
             warning(status, h).ifPresent(out::add);
+        }
+        for (ServerStatus s : StatusFacts.list(status.servers())) {
+            StatusFacts.aliveOnSecondaryPathOnly(status, s).ifPresent(age -> out.add("*** WARNING: server " + s.name()
+                    + " is ALIVE on a secondary comm path only: its cluster connection is DEAD, so its status is its "
+                    + age + " and remote exec to it fails"));
         }
         return out;
     }

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The daemon's side of the admin API contract (GET /v1/status, POST /v1/shutdown, bearer token,
+ * The daemon's side of the admin API contract (GET /v1/status, POST /v1/shutdown, POST
+ * /v1/remote-exec, bearer token,
  * JSON errors), served on 127.0.0.1 by the JDK's HTTP server. The real daemon is written
  * concurrently against the same contract; this lets every command be tested against real HTTP
  * now, including the daemon's error answers.
@@ -28,6 +29,9 @@ public final class FakeAdminApi implements AutoCloseable {
     private volatile int shutdownCode = 202;
     private volatile String shutdownError;
     private volatile Runnable onShutdown = () -> { };
+    private final List<String> remoteExecRequests = new CopyOnWriteArrayList<>();
+    private volatile int remoteExecCode = 200;
+    private volatile String remoteExecBody = "{}";
 
     private FakeAdminApi(HttpServer server, String token) {
         this.server = server;
@@ -42,6 +46,7 @@ public final class FakeAdminApi implements AutoCloseable {
             api.serve(status);
             server.createContext("/v1/status", api::status);
             server.createContext("/v1/shutdown", api::shutdown);
+            server.createContext("/v1/remote-exec", api::remoteExec);
             server.start();
             return api;
         } catch (IOException e) {
@@ -83,6 +88,18 @@ public final class FakeAdminApi implements AutoCloseable {
         return shutdownModes;
     }
 
+    /** What POST /v1/remote-exec answers from now on. */
+    public FakeAdminApi answerRemoteExec(int code, String body) {
+        this.remoteExecCode = code;
+        this.remoteExecBody = body;
+        return this;
+    }
+
+    /** The bodies of the remote exec requests received, as JSON text. */
+    public List<String> remoteExecRequests() {
+        return remoteExecRequests;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -120,6 +137,14 @@ public final class FakeAdminApi implements AutoCloseable {
         shutdownModes.add(mode);
         reply(ex, 202, "{\"accepted\": true, \"mode\": \"" + mode + "\"}");
         onShutdown.run();
+    }
+
+    private void remoteExec(HttpExchange ex) throws IOException {
+        if (!authorized(ex)) {
+            return;
+        }
+        remoteExecRequests.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        reply(ex, remoteExecCode, remoteExecBody);
     }
 
     private static void reply(HttpExchange ex, int code, String body) throws IOException {

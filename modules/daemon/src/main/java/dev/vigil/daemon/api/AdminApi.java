@@ -8,6 +8,7 @@ import dev.vigil.daemon.ShutdownMode;
 import dev.vigil.daemon.StopReason;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.remote.RemoteExec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -42,14 +43,15 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * The local admin API the commands talk to: HTTP on 127.0.0.1 only, every request authenticated
  * with the token of {@link AdminToken}. {@code GET /v1/status} returns the {@link ClusterStatus}
  * of the {@link StatusBoard}; {@code POST /v1/shutdown} accepts a stop request and then stops the
- * daemon through CoordinatedShutdown. Every answer, errors included, is JSON (see docs/admin-api.md).
+ * daemon through CoordinatedShutdown; {@code POST /v1/remote-exec} runs a command on a server of
+ * the cluster ({@link RemoteExecRoute}). Every answer, errors included, is JSON (see docs/admin-api.md).
  */
 public final class AdminApi extends AllDirectives {
     /** How long {@code GET /v1/status} waits for the status board before answering 503. */
     public static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
     /** Delay between answering a shutdown request and starting the shutdown, so the answer leaves first. */
     private static final Duration SHUTDOWN_DELAY = Duration.ofMillis(200);
-    private static final String ROUTES = "GET /v1/status, POST /v1/shutdown";
+    private static final String ROUTES = "GET /v1/status, POST /v1/shutdown, POST /v1/remote-exec";
 
     private final ActorSystem<?> system;
     private final ActorRef<StatusBoard.Command> board;
@@ -57,12 +59,14 @@ public final class AdminApi extends AllDirectives {
     private final Path tokenFile;
     private final Duration statusTimeout;
     private final OperatorLog log;
+    private final RemoteExecRoute remoteExec;
     private final ObjectMapper mapper = Json.mapper();
 
-    public AdminApi(ActorSystem<?> system, ActorRef<StatusBoard.Command> board, String token, Path tokenFile,
-                    Duration statusTimeout, OperatorLog log) {
+    public AdminApi(ActorSystem<?> system, ActorRef<StatusBoard.Command> board, ActorRef<RemoteExec.Command> remoteExec,
+                    String token, Path tokenFile, Duration statusTimeout, OperatorLog log) {
         this.system = system;
         this.board = board;
+        this.remoteExec = new RemoteExecRoute(system, remoteExec);
         this.token = token;
         this.tokenFile = tokenFile;
         this.statusTimeout = statusTimeout;
@@ -81,6 +85,8 @@ public final class AdminApi extends AllDirectives {
                         () -> concat(get(this::status), methodNotAllowed(HttpMethods.GET))),
                 path(PathMatchers.segment("v1").slash("shutdown"),
                         () -> concat(post(this::shutdown), methodNotAllowed(HttpMethods.POST))),
+                path(PathMatchers.segment("v1").slash("remote-exec"),
+                        () -> concat(post(remoteExec::route), methodNotAllowed(HttpMethods.POST))),
                 extractRequest(req -> error(StatusCodes.NOT_FOUND, "no such route: " + req.method().value() + " "
                         + req.getUri().path() + " (routes: " + ROUTES + ")")));
         ExceptionHandler bug = ExceptionHandler.newBuilder()
@@ -162,11 +168,10 @@ public final class AdminApi extends AllDirectives {
     }
 
     private Route json(StatusCode status, String body) {
-        return complete(HttpResponse.create().withStatus(status)
-                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
+        return complete(Responses.json(status, body));
     }
 
     private Route error(StatusCode status, String message) {
-        return json(status, Json.error(message));
+        return complete(Responses.error(status, message));
     }
 }

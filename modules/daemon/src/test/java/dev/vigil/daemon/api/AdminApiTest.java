@@ -23,6 +23,7 @@ import dev.vigil.daemon.TestSupport;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.notify.LogSetup;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.remote.RemoteExec;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +143,7 @@ class AdminApiTest {
         HttpResponse<String> notFound = http("GET", adminPort, "/v2/status", TOKEN, null);
         assertEquals(404, notFound.statusCode());
         assertTrue(error(notFound).contains("GET /v2/status"));
+        assertTrue(error(notFound).contains("POST /v1/remote-exec"));
         HttpResponse<String> wrongMethod = http("GET", adminPort, "/v1/shutdown", TOKEN, null);
         assertEquals(405, wrongMethod.statusCode());
         assertTrue(error(wrongMethod).contains("use POST"));
@@ -153,7 +155,8 @@ class AdminApiTest {
         ActorTestKit kit = ActorTestKit.create();
         try {
             TestProbe<StatusBoard.Command> silent = kit.createTestProbe();
-            AdminApi api = new AdminApi(kit.system(), silent.ref(), TOKEN, Path.of("/tmp/token"),
+            TestProbe<RemoteExec.Command> remoteExec = kit.createTestProbe();
+            AdminApi api = new AdminApi(kit.system(), silent.ref(), remoteExec.ref(), TOKEN, Path.of("/tmp/token"),
                     Duration.ofMillis(300), new OperatorLog("n9"));
             int port = TestSupport.freePort();
             ServerBinding binding = Http.get(kit.system()).newServerAt("127.0.0.1", port).bind(api.route())
