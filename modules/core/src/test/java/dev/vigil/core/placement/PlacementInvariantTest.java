@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,10 +75,11 @@ class PlacementInvariantTest {
     @Test
     void noDecisionEverTellsTwoServersToRunItOrRestoresWhereItIsUnsafe() {
         Random r = new Random(4);
-        for (int i = 0; i < 50_000; i++) {
+        for (int n = 0; n < 50_000; n++) {
+            int i = n;
             PlacementInput in = randomInput(r);
             Decision d = PlacementPolicy.decide(in);
-            String ctx = "case " + i + ": " + in + " -> " + d;
+            Supplier<String> ctx = () -> "case " + i + ": " + in + " -> " + d;
             assertTrue(d.steps().values().stream().filter(Step::runs).count() <= 1, ctx);
             assertEquals(in.hierarchy().priorities().keySet(), d.steps().keySet(), ctx);
             d.steps().forEach((server, step) -> {
@@ -119,7 +121,7 @@ class PlacementInvariantTest {
     @Test
     void simulatedClustersNeverRunItTwice() {
         Random r = new Random(11);
-        for (int run = 0; run < 2_000; run++) {
+        for (int run = 0; run < 1_000; run++) {
             HierarchyConfig h = randomHierarchy(r, 2 + r.nextInt(3));
             Map<String, ServerView> views = new LinkedHashMap<>();
             for (String s : h.priorities().keySet()) {
@@ -148,7 +150,8 @@ class PlacementInvariantTest {
                 }
                 long possiblyRunning = views.values().stream()
                         .filter(v -> v.report() == HierarchyReport.IN_SERVICE && !(!v.alive() && v.fenced())).count();
-                assertTrue(possiblyRunning <= 1, "run " + run + " tick " + tick + ": " + views.values());
+                int at = run, t = tick;
+                assertTrue(possiblyRunning <= 1, () -> "run " + at + " tick " + t + ": " + views.values());
             }
         }
     }
