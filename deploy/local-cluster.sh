@@ -13,7 +13,8 @@
 # The cluster protects one generic resource, app-demo (a marker file per server): n1 has the
 # highest priority and brings it in service once the cluster has formed.
 #
-# Ports: server nI uses cluster port 27364+I and admin port 27464+I (override BASE_PORT).
+# Ports: server nI uses cluster port 27364+I, admin port 27464+I and, for its second comm path
+# (network "lan2", UDP heartbeats), port 27564+I (override BASE_PORT).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/local-cluster"
@@ -38,10 +39,11 @@ cmd() { # cmd SERVER COMMAND ARGS...
 }
 
 write_configs() {
-  local n=$1 i list="" prios=""
+  local n=$1 i list="" prios="" lan2=""
   for i in $(seq 1 "$n"); do
     list+="      { name = n$i, host = \"127.0.0.1\", port = $((base + i)) }"$'\n'
     prios+="${prios:+, }n$i = $((i * 10))"
+    lan2+="${lan2:+, }n$i = \"127.0.0.1:$((base + 200 + i))\""
   done
   for i in $(seq 1 "$n"); do
     local home="$work/n$i"
@@ -58,6 +60,7 @@ vigil {
   cluster {
     servers = [
 $list    ]
+    comm-paths = [ { name = lan2, addresses { $lan2 } } ]
   }
   admin.port = $((base + 100 + i))
   logs.dir = "$home/log"
@@ -111,7 +114,7 @@ case "${1:-}" in
     for s in $(servers); do cmd "$s" lkstop || true; done
     ;;
   *)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Several Vigil servers on loopback ports, each with its own configuration file, state
+ * Several Vigil servers on loopback ports, joined by the cluster connection and a second comm
+ * path network "lan2" (UDP, other loopback ports), each with its own configuration file, state
  * directory and log directory under one temporary folder. {@link #close()} kills, by the PID
  * each daemon wrote, whatever is still running — also after a failed test.
  */
@@ -25,16 +26,21 @@ final class LocalCluster implements AutoCloseable {
         List<String> names = new ArrayList<>();
         List<Integer> clusterPorts = new ArrayList<>();
         List<Integer> adminPorts = new ArrayList<>();
+        List<Integer> udpPorts = new ArrayList<>();
         java.util.Set<Integer> used = new java.util.HashSet<>();
         for (int i = 1; i <= servers; i++) {
             names.add("n" + i);
             clusterPorts.add(freePort(used));
             adminPorts.add(freePort(used));
+            udpPorts.add(freePort(used));
         }
         StringBuilder serverList = new StringBuilder();
+        StringBuilder lan2 = new StringBuilder();
         for (int i = 0; i < servers; i++) {
             serverList.append("      { name = ").append(names.get(i)).append(", host = \"127.0.0.1\", port = ")
                     .append(clusterPorts.get(i)).append(" }\n");
+            lan2.append(i == 0 ? "" : ", ").append(names.get(i)).append(" = \"127.0.0.1:").append(udpPorts.get(i))
+                    .append('"');
         }
         for (int i = 0; i < servers; i++) {
             String name = names.get(i);
@@ -49,6 +55,7 @@ final class LocalCluster implements AutoCloseable {
                       cluster {
                         servers = [
                     %s    ]
+                        comm-paths = [ { name = lan2, addresses { %s } } ]
                         failure-detector { heartbeat-interval = 200ms, acceptable-heartbeat-pause = 1200ms }
                         down-after = 2s
                       }
@@ -65,7 +72,7 @@ final class LocalCluster implements AutoCloseable {
                         }
                       ]
                     }
-                    """.formatted(name, home.resolve("state"), serverList, adminPorts.get(i), home.resolve("log"),
+                    """.formatted(name, home.resolve("state"), serverList, lan2, adminPorts.get(i), home.resolve("log"),
                     priorities(names), scripts, scripts, scripts);
             Path file = home.resolve("vigil.conf");
             Files.writeString(file, conf);

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three daemons of the packaged distribution on loopback ports, driven only through the
- * commands an operator uses: lkstart, lcdstatus -q, lk_log, lkstop.
+ * Three daemons of the packaged distribution on loopback ports, each pair joined by two comm
+ * paths, driven only through the commands an operator uses: lkstart, lcdstatus -q, lcdremexec,
+ * lk_log, lkstop.
  */
 class LocalClusterIT {
     private static final Duration DEAD_BOUND = Duration.ofSeconds(10);
@@ -45,12 +46,23 @@ class LocalClusterIT {
         // n1 has the highest priority: it brings app-demo in service once the cluster has formed.
         for (String server : cluster.servers()) {
             String state = server.equals("n1") ? "ISP" : "OSU";
-            String status = awaitStatus(server, s -> s.lines().filter(l -> l.contains(" ALIVE ")).count() == 2
+            String status = awaitStatus(server, s -> s.lines().filter(l -> l.contains(" ALIVE ")).count() == 4
                     && s.lines().anyMatch(l -> l.startsWith(server) && l.contains("app-demo") && l.contains(state)));
             System.out.println("lcdstatus -q on " + server + " (all up):\n" + status);
+            assertTrue(status.lines().anyMatch(l -> l.matches("n\\d\\s+UDP\\s+\\S+\\s+ALIVE\\s+2")), status);
         }
         assertTrue(cluster.appRunning("n1"));
         assertFalse(cluster.appRunning("n2") || cluster.appRunning("n3"), "in service on one server only");
+
+        // n2's own lcdstatus, run on n2 through the cluster: its PATH has bin/, its VIGIL_CONF is n2's.
+        var remote = dist.run(cluster.config("n1"), "lcdremexec", "-d", "n2", "--", "lcdstatus", "-q");
+        assertEquals(0, remote.exitCode(), remote.output());
+        assertTrue(remote.output().lines().anyMatch(l -> l.startsWith("n2") && l.contains("app-demo")), remote.output());
+        var exit = dist.run(cluster.config("n1"), "lcdremexec", "-d", "n3", "--", "sh", "-c", "exit 4");
+        assertEquals(4, exit.exitCode(), exit.output());
+        var remoteLog = dist.run(cluster.config("n2"), "lk_log", "remote exec");
+        assertTrue(remoteLog.output().contains(" n2 INFO  request from n1 to n2: lcdstatus -q: exit 0 after "),
+                remoteLog.output());
 
         long t0 = System.nanoTime();
         cluster.kill("n3");
@@ -61,6 +73,9 @@ class LocalClusterIT {
         }
         String lcm = Files.readString(cluster.logFile("n1", "lcm.log"));
         assertTrue(lcm.contains("COMMUNICATION TO n3 BY ") && lcm.contains(" FAILED AT: "), lcm);
+        var unreachable = dist.run(cluster.config("n1"), "lcdremexec", "-d", "n3", "--", "true");
+        assertEquals(9, unreachable.exitCode(), unreachable.output());
+        awaitLog("n1", "vigil.log", "MACHINE FAILURE: server \"n3\" is DEAD (all 2 comm paths down)");
         var log = dist.run(cluster.config("n1"), "lk_log", "LCM");
         assertEquals(0, log.exitCode(), log.output());
         assertTrue(log.output().contains("COMMUNICATION TO n3 BY "), log.output());
@@ -69,7 +84,7 @@ class LocalClusterIT {
         cluster.started("n3");
         assertEquals(0, restart.exitCode(), restart.output());
         for (String server : cluster.servers()) {
-            awaitStatus(server, s -> s.lines().filter(l -> l.contains(" ALIVE ")).count() == 2);
+            awaitStatus(server, s -> s.lines().filter(l -> l.contains(" ALIVE ")).count() == 4);
         }
 
         for (String server : cluster.servers()) {
@@ -80,6 +95,20 @@ class LocalClusterIT {
         var down = dist.run(cluster.config("n1"), "lcdstatus", "-q");
         assertEquals(9, down.exitCode(), down.output());
         assertEquals("Vigil does not appear to be running.", down.output().strip());
+    }
+
+    /** Waits until {@code server}'s log {@code file} contains {@code text}. */
+    private void awaitLog(String server, String file, String text) throws Exception {
+        long deadline = System.nanoTime() + DEAD_BOUND.toNanos();
+        Path log = cluster.logFile(server, file);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(server + "'s " + file + " does not contain '" + text + "' after "
+                + DEAD_BOUND.toSeconds() + " s");
     }
 
     /** Polls {@code lcdstatus -q} on {@code server} until its output satisfies {@code done}. */

@@ -30,6 +30,7 @@ import java.util.List;
 public final class AdminClient {
     public static final String STATUS = "/v1/status";
     public static final String SHUTDOWN = "/v1/shutdown";
+    public static final String REMOTE_EXEC = "/v1/remote-exec";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -58,7 +59,7 @@ public final class AdminClient {
         return post(path, jsonBody, REQUEST_TIMEOUT);
     }
 
-    /** A POST whose answer may take up to {@code timeout} (an action on a hierarchy). */
+    /** A POST whose answer may take up to {@code timeout} (an action on a hierarchy, a remote command's run). */
     public AdminReply post(String path, String jsonBody, Duration timeout) {
         return send(request(path, timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
@@ -163,7 +164,7 @@ public final class AdminClient {
             if (code >= 200 && code < 300) {
                 return new Answered(code, response.body());
             }
-            return new Failed(code, errorText(response.body()));
+            return new Failed(code, errorText(response.body()), response.body() == null ? "" : response.body());
         } catch (ConnectException e) {
             return new NotRunning("nothing listens on " + address());
         } catch (HttpTimeoutException e) {

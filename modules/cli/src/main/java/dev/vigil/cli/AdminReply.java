@@ -18,7 +18,14 @@ public sealed interface AdminReply {
     record TokenProblem(String message) implements AdminReply {
     }
 
-    /** The daemon answered with an error (non-2xx other than 401) and its {@code error} text. */
-    record Failed(int status, String error) implements AdminReply {
+    /**
+     * The daemon answered with an error (non-2xx other than 401) and its {@code error} text;
+     * {@code body} is the whole answer (some errors carry more, e.g. a timed-out command's output).
+     */
+    record Failed(int status, String error, String body) implements AdminReply {
+
+        public Failed(int status, String error) {
+            this(status, error, "");
+        }
     }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.ParseResult;
 public final class Main {
     /** The command names, as the bin scripts call them. */
     public static final List<String> COMMANDS = List.of("lkstart", "lkstop", "lcdstatus", "lk_log", "perform_action",
+            "lcdremexec",
             "vigil");
 
     private Main() {
@@ -60,6 +61,8 @@ public final class Main {
             case "lcdstatus" -> new CommandLine(new LcdStatus(ctx));
             case "lk_log" -> new CommandLine(new LkLog(ctx));
             case "perform_action" -> new CommandLine(new PerformAction(ctx));
+            // The remote command's words are passed on as they are: no @file expansion.
+            case "lcdremexec" -> new CommandLine(new LcdRemExec(ctx)).setExpandAtFiles(false);
             case "vigil" -> new CommandLine(new VigilCommand())
                     .addSubcommand("check-config", new CheckConfig(ctx))
                     .addSubcommand("status", new VigilStatus(ctx))

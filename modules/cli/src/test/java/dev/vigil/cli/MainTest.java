@@ -23,7 +23,8 @@ class MainTest {
     void anUnknownCommandExits2ListingTheCommands() {
         Result r = CliRun.of("lkfoo");
         assertEquals(2, r.exit());
-        assertEquals("vigil-cli: unknown command 'lkfoo'; commands: lkstart, lkstop, lcdstatus, lk_log, perform_action, vigil\n", r.err());
+        assertEquals("vigil-cli: unknown command 'lkfoo'; commands: lkstart, lkstop, lcdstatus, lk_log, perform_action,"
+                + " lcdremexec, vigil\n", r.err());
     }
 
     @Test
@@ -34,8 +35,8 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lkstart", "lkstop", "lcdstatus", "lk_log", "vigil", "vigil check-config", "vigil status",
-            "vigil log"})
+    @ValueSource(strings = {"lkstart", "lkstop", "lcdstatus", "lk_log", "lcdremexec", "vigil", "vigil check-config",
+            "vigil status", "vigil log"})
     void everyCommandPrintsItsHelpWithExitStatusesAndExits0(String command) {
         Result r = CliRun.of((command + " --help").split(" "));
         assertEquals(0, r.exit(), r::toString);

@@ -17,7 +17,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * The life of the daemon across actor systems. A Pekko cluster member that the others have
- * downed (or that the split-brain resolver downed on the minority side) can never rejoin: its
+ * downed (by the majority's downing rule or an operator) can never rejoin: its
  * actor system shuts down. Vigil must not silently die then, so this class notices why the actor
  * system stopped and, when it was downed or made to leave, logs it and starts a fresh actor
  * system (a new incarnation) that joins the cluster again, while the process keeps running.

@@ -6,11 +6,15 @@ import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.daemon.api.AdminApi;
 import dev.vigil.daemon.cluster.CommPathMonitor;
+import dev.vigil.daemon.cluster.DowningRule;
 import dev.vigil.daemon.cluster.ServerReport;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.remote.RemoteCommand;
+import dev.vigil.daemon.remote.RemoteExec;
 import dev.vigil.kits.KitOptions;
+import dev.vigil.kits.process.CommandRunner;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +40,8 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * The root of one server's actor tree: the status board and its pub-sub topic, the comm path
- * monitor, one supervisor per hierarchy this server may run, and the admin API. It announces
+ * monitor and the downing rule it feeds, remote execution, one supervisor per hierarchy this
+ * server may run, and the admin API. It announces
  * "Vigil startup complete" once the admin API listens and this server has joined the cluster, or
  * once a join timeout has passed: a server alone must come up and answer status (its peers DEAD).
  * It tells the hierarchy supervisors when this server has joined (their automatic restore waits
@@ -103,7 +108,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         ActorRef<Topic.Command<ServerReport>> topic =
                 ctx.spawn(Topic.create(ServerReport.class, StatusBoard.TOPIC_NAME), "status-topic");
         board = ctx.spawn(StatusBoard.create(config, incarnation, topic), "status-board");
-        ctx.spawn(CommPathMonitor.create(config, board, log), "comm-paths");
+        ActorRef<DowningRule.Command> downing = ctx.spawn(DowningRule.create(config, log), "downing");
+        ctx.spawn(CommPathMonitor.create(config, incarnation, board, downing, log), "comm-paths");
         Executor kitExecutor = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(PekkoSettings.KIT_DISPATCHER));
         KitOptions kitOptions = KitOptions.of(config);
         for (HierarchyConfig h : config.localHierarchies()) {
@@ -112,7 +118,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         }
         stopHierarchiesOnShutdown(ctx.getSystem());
 
-        AdminApi api = new AdminApi(ctx.getSystem(), board, Map.copyOf(supervisors), config, adminToken,
+        ActorRef<RemoteExec.Command> remoteExec = ctx.spawn(RemoteExec.create(config, new RemoteCommand(
+                CommandRunner.local(), config.sources().get(0), RemoteCommand.daemonHome()), log), "remote-exec");
+        AdminApi api = new AdminApi(ctx.getSystem(), board, Map.copyOf(supervisors), remoteExec, config, adminToken,
                 AdminApi.Limits.DEFAULT, log);
         ctx.pipeToSelf(api.bind(config.admin().port()),
                 (binding, failure) -> failure == null ? new ApiBound(binding) : new ApiBindFailed(failure));

@@ -75,17 +75,14 @@ public final class PekkoSettings {
                       acceptable-heartbeat-pause = %s
                       threshold = %s
                     }
-                    # cluster.down-after: how long a server stays unreachable before the majority removes it.
-                    downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
-                    split-brain-resolver {
-                      active-strategy = keep-majority
-                      stable-after = %s
-                      # No decision within stable-after + max(4s, 3/4 stable-after) of instability: down all.
-                      down-all-when-unstable = on
-                    }
+                    # No Pekko downing: Vigil's DowningRule downs a member DEAD on every comm path for
+                    # cluster.down-after (%s), and only from a server that sees a majority.
+                    downing-provider-class = ""
                     # A downed server stops its actor system; the Daemon then starts a fresh one that rejoins.
                     run-coordinated-shutdown-when-down = on
                   }
+                  # The admin API holds a remote exec request open while its command runs (up to 1 h).
+                  http.server.idle-timeout = 3700s
                   coordinated-shutdown {
                     run-by-jvm-shutdown-hook = on
                     terminate-actor-system = on

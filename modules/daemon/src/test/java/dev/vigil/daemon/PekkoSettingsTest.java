@@ -62,16 +62,13 @@ class PekkoSettingsTest {
     }
 
     @Test
-    void failureDetectorAndDowningFollowTheClusterSettings() {
+    void failureDetectorFollowsTheClusterSettingsAndPekkoDownsNobody() {
         assertEquals(Duration.ofMillis(100), pekko.getDuration("pekko.cluster.failure-detector.heartbeat-interval"));
         assertEquals(Duration.ofMillis(600), pekko.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"));
         assertEquals(8.0, pekko.getDouble("pekko.cluster.failure-detector.threshold"));
         assertEquals(Duration.ofMillis(100), pekko.getDuration("pekko.cluster.unreachable-nodes-reaper-interval"));
-        assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider",
-                pekko.getString("pekko.cluster.downing-provider-class"));
-        assertEquals("keep-majority", pekko.getString("pekko.cluster.split-brain-resolver.active-strategy"));
-        assertEquals(Duration.ofSeconds(1), pekko.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
-        assertEquals("on", pekko.getString("pekko.cluster.split-brain-resolver.down-all-when-unstable"));
+        assertEquals("", pekko.getString("pekko.cluster.downing-provider-class"),
+                "no Pekko downing: Vigil's DowningRule decides");
         assertEquals(true, pekko.getBoolean("pekko.cluster.run-coordinated-shutdown-when-down"));
         assertEquals(false, pekko.getBoolean("pekko.coordinated-shutdown.exit-jvm"));
     }

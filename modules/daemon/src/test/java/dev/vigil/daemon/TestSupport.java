@@ -7,6 +7,8 @@ import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.status.ClusterStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,8 +68,17 @@ public final class TestSupport {
      * hierarchy in service on its highest-priority server as it always does.
      */
     public static VigilConfig config(Path dir, String server, List<Integer> clusterPorts, int adminPort) {
+        return config(dir, server, clusterPorts, adminPort, "");
+    }
+
+    /**
+     * As {@link #config(Path, String, List, int)}, with {@code clusterExtra} written inside
+     * {@code cluster { ... }} (e.g. {@link #commPaths}).
+     */
+    public static VigilConfig config(Path dir, String server, List<Integer> clusterPorts, int adminPort,
+                                     String clusterExtra) {
         Path scripts = markerScripts(dir.resolve(server));
-        return configWith(dir, server, clusterPorts, adminPort, """
+        return configWith(dir, server, clusterPorts, adminPort, clusterExtra, """
                   resource-defaults.generic { restore-script = "%s/restore", remove-script = "%s/remove",
                     quick-check-script = "%s/check", check-interval = 1s }
                   hierarchies = [ {
@@ -87,6 +98,15 @@ public final class TestSupport {
      * (more settings inside {@code vigil { }}, e.g. the hierarchies).
      */
     public static VigilConfig configWith(Path dir, String server, List<Integer> clusterPorts, int adminPort, String body) {
+        return configWith(dir, server, clusterPorts, adminPort, "", body);
+    }
+
+    /**
+     * As {@link #configWith(Path, String, List, int, String)}, with {@code clusterExtra} written
+     * inside {@code cluster { ... }} (e.g. {@link #commPaths}).
+     */
+    public static VigilConfig configWith(Path dir, String server, List<Integer> clusterPorts, int adminPort,
+                                         String clusterExtra, String body) {
         StringBuilder servers = new StringBuilder();
         for (int i = 0; i < clusterPorts.size(); i++) {
             servers.append("{ name = n").append(i + 1).append(", host = \"127.0.0.1\", port = ")
@@ -102,12 +122,13 @@ public final class TestSupport {
                     servers = [ %s ]
                     failure-detector { heartbeat-interval = %dms, acceptable-heartbeat-pause = %dms }
                     down-after = %dms
+                    %s
                   }
                   admin { port = %d }
                   logs { dir = "%s" }
                 %s}
                 """.formatted(server, home.resolve("state"), servers, HEARTBEAT.toMillis(), PAUSE.toMillis(),
-                DOWN_AFTER.toMillis(), adminPort, dir.resolve("logs"), body);
+                DOWN_AFTER.toMillis(), clusterExtra, adminPort, dir.resolve("logs"), body);
         try {
             Files.createDirectories(home);
             Path file = home.resolve("vigil.conf");
@@ -146,6 +167,47 @@ public final class TestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code comm-paths} with one network {@code name} joining servers n1, n2, … at 127.0.0.1 on {@code udpPorts}. */
+    public static String commPaths(String name, List<Integer> udpPorts) {
+        StringBuilder addresses = new StringBuilder();
+        for (int i = 0; i < udpPorts.size(); i++) {
+            addresses.append(i == 0 ? " n" : ", n").append(i + 1).append(" = \"127.0.0.1:").append(udpPorts.get(i))
+                    .append('"');
+        }
+        return "comm-paths = [ { name = " + name + ", addresses {" + addresses + " } } ]";
+    }
+
+    /** UDP ports free on 127.0.0.1 right now, all different and none of {@code exclude}. */
+    public static List<Integer> freeUdpPorts(int n, List<Integer> exclude) {
+        List<Integer> ports = new ArrayList<>();
+        while (ports.size() < n) {
+            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                int p = s.getLocalPort();
+                if (!ports.contains(p) && !exclude.contains(p)) {
+                    ports.add(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ports;
+    }
+
+    /** The lines of {@code file} written after its first {@code offset} characters. */
+    public static String since(Path file, int offset) {
+        String all = read(file);
+        return all.length() <= offset ? "" : all.substring(offset);
+    }
+
+    /** How many times {@code needle} occurs in {@code text}. */
+    public static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
     }
 
     /** Pekko settings for several daemons in one JVM (each registers its own cluster MBean). */

@@ -50,7 +50,10 @@ public final class ClusterSummary {
         return out;
     }
 
-    /** Every warning for the selected hierarchies, one line each. */
+    /**
+     * Every warning for the selected hierarchies, one line each, then one for each server that is
+     * ALIVE only over a further network (its status not current, remote exec to it impossible).
+     */
     public List<String> warnings(ClusterStatus status, Optional<String> rootTag) {
         List<String> out = new ArrayList<>();
         for (HierarchyInfo h : StatusFacts.hierarchies(status, rootTag)) {
@@ -70,6 +73,11 @@ public final class ClusterSummary {
                         .ifPresent(rs -> out.add("*** WARNING: resource " + r.tag() + " is OSF on " + name + ": "
                                 + StatusFacts.text(rs.reason())));
             }
+        }
+        for (ServerStatus s : StatusFacts.list(status.servers())) {
+            StatusFacts.aliveOnSecondaryPathOnly(status, s).ifPresent(age -> out.add("*** WARNING: server " + s.name()
+                    + " is ALIVE on a secondary comm path only: its cluster connection is DEAD, so its status is its "
+                    + age + " and remote exec to it fails"));
         }
         return out;
     }

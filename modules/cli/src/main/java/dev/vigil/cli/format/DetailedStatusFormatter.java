@@ -52,7 +52,10 @@ public final class DetailedStatusFormatter {
         out.add("Communication Status Information");
         out.add("The following Vigil servers are known:");
         for (ServerStatus s : StatusFacts.list(status.servers())) {
-            out.add(I1 + "machine=" + s.name() + " state=" + serverState(status, shown, s));
+            String note = shown.name().equals(status.local())
+                    ? StatusFacts.aliveOnSecondaryPathOnly(status, s).map(age -> " (on a secondary comm path only:"
+                    + " its cluster connection is DEAD; " + age + ")").orElse("") : "";
+            out.add(I1 + "machine=" + s.name() + " state=" + serverState(status, shown, s) + note);
         }
         out.add("The following Vigil network connections exist:");
         List<CommPathStatus> paths = StatusFacts.list(shown.commPaths());

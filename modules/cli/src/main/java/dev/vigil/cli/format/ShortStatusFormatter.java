@@ -14,7 +14,8 @@ import java.util.Optional;
  * The short status of {@code lcdstatus -q} and {@code -e}: one row per resource
  * ({@code LOCAL TAG ID STATE PRIO PRIMARY}, children indented one space per level under their
  * parent), a blank line, then one row per comm path ({@code MACHINE NETWORK ADDRESSES/DEVICE
- * STATE PRIO}). Operator scripts parse these rows, so the shape follows the original exactly.
+ * STATE PRIO}; network paths, TCP or UDP, show their priority, serial ones {@code --}). Operator
+ * scripts parse these rows, so the shape follows the original exactly.
  */
 public final class ShortStatusFormatter {
 
@@ -55,7 +56,7 @@ public final class ShortStatusFormatter {
         paths.add("MACHINE", "NETWORK", "ADDRESSES/DEVICE", "STATE", "PRIO");
         for (CommPathStatus p : StatusFacts.list(shown.commPaths())) {
             paths.add(p.to(), p.type(), p.localAddress() + "/" + p.remoteAddress(), p.state().name(),
-                    "TCP".equals(p.type()) ? Integer.toString(p.priority()) : "--");
+                    "TTY".equals(p.type()) ? "--" : Integer.toString(p.priority()));
         }
         lines.addAll(paths.lines());
         return String.join("\n", lines) + "\n";

@@ -1,12 +1,15 @@
 package dev.vigil.cli.format;
 
+import dev.vigil.core.CommPathState;
 import dev.vigil.core.LogType;
 import dev.vigil.core.ResourceState;
 import dev.vigil.core.ServerState;
 import dev.vigil.core.status.ClusterStatus;
+import dev.vigil.core.status.CommPathStatus;
 import dev.vigil.core.status.HierarchyInfo;
 import dev.vigil.core.status.ResourceStatus;
 import dev.vigil.core.status.ServerStatus;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +80,26 @@ final class StatusFacts {
         }
         return Optional.of("(last report at " + LogType.manualDate(server.reportedAt().atZone(zone))
                 + ": server is DEAD)");
+    }
+
+    /**
+     * For a peer that the answering server sees ALIVE only over a further network (its cluster
+     * connection, priority 1, DEAD): how old its last report is ("last report 42 s ago").
+     * Messages travel only over the cluster connection, so that peer's report is not current.
+     */
+    static Optional<String> aliveOnSecondaryPathOnly(ClusterStatus status, ServerStatus server) {
+        if (server.state() != ServerState.ALIVE || server.name().equals(status.local())) {
+            return Optional.empty();
+        }
+        List<CommPathStatus> paths = status.server(status.local()).map(l -> list(l.commPaths())).orElse(List.of())
+                .stream().filter(p -> server.name().equals(p.to())).toList();
+        boolean clusterPathDead = paths.stream().anyMatch(p -> p.priority() == 1 && p.state() == CommPathState.DEAD);
+        if (!clusterPathDead || paths.stream().noneMatch(p -> p.state() == CommPathState.ALIVE)) {
+            return Optional.empty();
+        }
+        return Optional.of(server.reportedAt() == null || status.generatedAt() == null ? "no report received"
+                : "last report " + Math.max(0, Duration.between(server.reportedAt(), status.generatedAt()).toSeconds())
+                + " s ago");
     }
 
     static String text(String s) {

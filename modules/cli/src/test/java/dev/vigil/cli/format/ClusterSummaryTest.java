@@ -32,6 +32,13 @@ class ClusterSummaryTest {
     }
 
     @Test
+    void aServerAliveOnlyOnASecondaryPathIsFlaggedWithTheAgeOfItsReport() {
+        assertEquals(List.of("*** WARNING: server n2 is ALIVE on a secondary comm path only: its cluster connection is"
+                        + " DEAD, so its status is its last report 42 s ago and remote exec to it fails"),
+                summary.warnings(StatusFixtures.aliveOnSecondPathOnly(), Optional.empty()));
+    }
+
+    @Test
     void aHierarchyInServiceOnOneLiveServerHasNoWarning() {
         assertEquals(List.of(), summary.warnings(StatusFixtures.threeServers(), Optional.of(StatusFixtures.PG)));
     }

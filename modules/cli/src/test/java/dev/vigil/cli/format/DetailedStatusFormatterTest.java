@@ -104,6 +104,20 @@ class DetailedStatusFormatterTest {
     }
 
     @Test
+    void aServerAliveOnASecondaryPathOnlyIsShownAliveWithTheAgeOfItsReportAndEveryPathWithItsPriority() {
+        String text = formatter.format(StatusFixtures.aliveOnSecondPathOnly(), "n1", Optional.empty());
+        String comm = text.substring(text.indexOf("Communication Status Information"), text.indexOf("\n\nVigil Flags"));
+        assertEquals("""
+                Communication Status Information
+                The following Vigil servers are known:
+                    machine=n1 state=ALIVE
+                    machine=n2 state=ALIVE (on a secondary comm path only: its cluster connection is DEAD; last report 42 s ago)
+                The following Vigil network connections exist:
+                    to machine=n2 type=TCP addresses=10.200.0.1/10.200.0.2 state="DEAD" priority=1 #comm_downs=1
+                    to machine=n2 type=UDP addresses=10.201.0.1/10.201.0.2 state="ALIVE" priority=2 #comm_downs=0""", comm);
+    }
+
+    @Test
     void aDeadServersViewIsMarkedAsItsLastReportAndDerivesPeersFromItsCommPaths() {
         String text = formatter.format(StatusFixtures.threeServers(), "n3", Optional.of(StatusFixtures.BATCH));
         String expectedStart = """

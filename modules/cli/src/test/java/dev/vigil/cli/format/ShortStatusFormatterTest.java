@@ -73,6 +73,18 @@ class ShortStatusFormatterTest {
     }
 
     @Test
+    void everyCommPathIsListedWithItsTypeAndPriority() {
+        String text = formatter.format(StatusFixtures.aliveOnSecondPathOnly(), "n1", Optional.empty(), FirstColumn.LOCAL);
+        assertEquals("""
+                MACHINE  NETWORK  ADDRESSES/DEVICE       STATE  PRIO
+                n2       TCP      10.200.0.1/10.200.0.2  DEAD      1
+                n2       UDP      10.201.0.1/10.201.0.2  ALIVE     2
+                """, text.substring(text.indexOf("\n\n") + 2));
+        String comm = text.substring(text.indexOf("\n\n") + 2);
+        assertEquals(2, comm.lines().skip(1).filter(l -> l.matches("^(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)\\s+(\\d+)$")).count());
+    }
+
+    @Test
     void rowsMatchTheRegularExpressionsThirdPartyParsersUseForCommPaths() {
         String text = formatter.format(StatusFixtures.threeServers(), "n1", Optional.empty(), FirstColumn.LOCAL);
         String comm = text.substring(text.indexOf("\n\n") + 2);

@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The daemon's side of the admin API contract (GET /v1/status, POST /v1/shutdown,
- * POST /v1/hierarchies/{tag}/actions, bearer token, JSON errors), served on 127.0.0.1 by the JDK's HTTP server. The real daemon is written
+ * POST /v1/hierarchies/{tag}/actions, POST /v1/remote-exec, bearer token, JSON errors), served
+ * on 127.0.0.1 by the JDK's HTTP server. The real daemon is written
  * concurrently against the same contract; this lets every command be tested against real HTTP
  * now, including the daemon's error answers.
  */
@@ -31,6 +32,9 @@ public final class FakeAdminApi implements AutoCloseable {
     private final List<String> actions = new CopyOnWriteArrayList<>();
     private volatile int actionCode = 200;
     private volatile String actionBody = "{}";
+    private final List<String> remoteExecRequests = new CopyOnWriteArrayList<>();
+    private volatile int remoteExecCode = 200;
+    private volatile String remoteExecBody = "{}";
 
     private FakeAdminApi(HttpServer server, String token) {
         this.server = server;
@@ -46,6 +50,7 @@ public final class FakeAdminApi implements AutoCloseable {
             server.createContext("/v1/status", api::status);
             server.createContext("/v1/shutdown", api::shutdown);
             server.createContext("/v1/hierarchies/", api::action);
+            server.createContext("/v1/remote-exec", api::remoteExec);
             server.start();
             return api;
         } catch (IOException e) {
@@ -99,6 +104,18 @@ public final class FakeAdminApi implements AutoCloseable {
         return shutdownModes;
     }
 
+    /** What POST /v1/remote-exec answers from now on. */
+    public FakeAdminApi answerRemoteExec(int code, String body) {
+        this.remoteExecCode = code;
+        this.remoteExecBody = body;
+        return this;
+    }
+
+    /** The bodies of the remote exec requests received, as JSON text. */
+    public List<String> remoteExecRequests() {
+        return remoteExecRequests;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -144,6 +161,14 @@ public final class FakeAdminApi implements AutoCloseable {
                     StandardCharsets.UTF_8));
             reply(ex, actionCode, actionBody);
         }
+    }
+
+    private void remoteExec(HttpExchange ex) throws IOException {
+        if (!authorized(ex)) {
+            return;
+        }
+        remoteExecRequests.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        reply(ex, remoteExecCode, remoteExecBody);
     }
 
     private static void reply(HttpExchange ex, int code, String body) throws IOException {

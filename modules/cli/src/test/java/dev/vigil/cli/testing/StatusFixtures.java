@@ -93,6 +93,26 @@ public final class StatusFixtures {
         return new ClusterStatus("n1", "vigil", NOW, List.of(n1, n2), List.of(h));
     }
 
+    /**
+     * Two servers joined by the cluster connection (priority 1, TCP) and a second network
+     * (priority 2, UDP). Seen from n1 the cluster connection to n2 is DEAD and the network ALIVE:
+     * n2 is ALIVE with a report 42 s old.
+     */
+    public static ClusterStatus aliveOnSecondPathOnly() {
+        HierarchyInfo h = new HierarchyInfo("web", "intelligent", priorities("n1", 1, "n2", 2), List.of(
+                new ResourceInfo("web", "web", "generic", "gen", "app", "", List.of(), 0)));
+        ServerStatus n1 = new ServerStatus("n1", "10.200.0.1", ServerState.ALIVE, NOW, ShutdownStrategy.DO_NOT_SWITCHOVER,
+                List.of(new CommPathStatus("n2", "TCP", "10.200.0.1", "10.200.0.2", CommPathState.DEAD, 1, 1),
+                        new CommPathStatus("n2", "UDP", "10.201.0.1", "10.201.0.2", CommPathState.ALIVE, 2, 0)),
+                Map.of("web", new ResourceStatus(ResourceState.ISP, OK)));
+        ServerStatus n2 = new ServerStatus("n2", "10.200.0.2", ServerState.ALIVE, NOW.minusSeconds(42),
+                ShutdownStrategy.DO_NOT_SWITCHOVER,
+                List.of(new CommPathStatus("n1", "TCP", "10.200.0.2", "10.200.0.1", CommPathState.ALIVE, 1, 0),
+                        new CommPathStatus("n1", "UDP", "10.201.0.2", "10.201.0.1", CommPathState.ALIVE, 2, 0)),
+                Map.of("web", new ResourceStatus(ResourceState.OSU, ELSEWHERE)));
+        return new ClusterStatus("n1", "vigil", NOW, List.of(n1, n2), List.of(h));
+    }
+
     private static Map<String, ResourceStatus> resources(ResourceState pg, String pgReason, ResourceState batch,
                                                          String batchReason) {
         Map<String, ResourceStatus> m = new LinkedHashMap<>();

@@ -42,6 +42,7 @@ final class ConfigValidator {
     private final Map<String, String> tagOwners = new HashMap<>();
     /** Resource entries refused as a second use of a tag: their other checks would only echo that. */
     private final Set<ConfigReader> tagCopies = new HashSet<>();
+    private final CommPathReader commPaths = new CommPathReader(serverNames, servers, serverReaders);
 
     ConfigValidator(Problems problems, ConfigObject referenceVigil) {
         this.problems = problems;
@@ -81,6 +82,9 @@ final class ConfigValidator {
         }
         root.finish();
         checkLocalServer(root, serverName, adminReader, admin);
+        if (serverName != null && servers.containsKey(serverName)) {
+            commPaths.checkAdminPort(serverName, admin);
+        }
         return new VigilConfig(serverName, stateDir, cluster, admin, logs, strategy, List.copyOf(hierarchies), sources,
                 kits);
     }
@@ -165,12 +169,13 @@ final class ConfigValidator {
                 allValid = false;
             }
         }
+        List<CommPathNetwork> networks = commPaths.read(c);
         FailureDetectorSettings fd = failureDetector(c.object("failure-detector"));
         Duration downAfter = c.duration("down-after", Duration.ofMillis(100), Duration.ofMinutes(10));
-        if (name == null || fd == null || downAfter == null || !allValid || servers.isEmpty()) {
+        if (name == null || fd == null || downAfter == null || !allValid || servers.isEmpty() || networks == null) {
             return null;
         }
-        return new ClusterSettings(name, List.copyOf(servers.values()), fd, downAfter);
+        return new ClusterSettings(name, List.copyOf(servers.values()), fd, downAfter, networks);
     }
 
     private static FailureDetectorSettings failureDetector(ConfigReader f) {

@@ -8,6 +8,7 @@ import dev.vigil.daemon.StopReason;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.remote.RemoteExec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,14 +38,16 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * with the token of {@link AdminToken}. {@code GET /v1/status} returns the {@link ClusterStatus}
  * of the {@link StatusBoard}; {@code POST /v1/shutdown} accepts a stop request and then stops the
  * daemon through CoordinatedShutdown; {@code POST /v1/hierarchies/{tag}/actions} is
- * perform_action ({@link ActionRoute}). Every answer, errors included, is JSON (see docs/admin-api.md).
+ * perform_action ({@link ActionRoute}); {@code POST /v1/remote-exec} runs a command on a server of
+ * the cluster ({@link RemoteExecRoute}). Every answer, errors included, is JSON (see docs/admin-api.md).
  */
 public final class AdminApi extends AllDirectives {
     /** How long {@code GET /v1/status} waits for the status board before answering 503. */
     public static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
     /** Delay between answering a shutdown request and starting the shutdown, so the answer leaves first. */
     private static final Duration SHUTDOWN_DELAY = Duration.ofMillis(200);
-    private static final String ROUTES = "GET /v1/status, POST /v1/shutdown, POST /v1/hierarchies/{tag}/actions";
+    private static final String ROUTES = "GET /v1/status, POST /v1/shutdown, POST /v1/hierarchies/{tag}/actions, "
+            + "POST /v1/remote-exec";
 
     /** How long the API waits for the status board, and for an action on a hierarchy. */
     public record Limits(Duration status, Function<HierarchyConfig, Duration> action) {
@@ -59,15 +62,19 @@ public final class AdminApi extends AllDirectives {
     private final Limits limits;
     private final OperatorLog log;
     private final ActionRoute actions;
+    private final RemoteExecRoute remoteExec;
 
     /**
      * @param supervisors the supervisor of every hierarchy this server may run, by hierarchy tag
+     * @param remoteExec  this server's remote execution actor, behind {@code POST /v1/remote-exec}
      */
     public AdminApi(ActorSystem<?> system, ActorRef<StatusBoard.Command> board,
-                    Map<String, ActorRef<HierarchySupervisor.Command>> supervisors, VigilConfig config, String token,
+                    Map<String, ActorRef<HierarchySupervisor.Command>> supervisors,
+                    ActorRef<RemoteExec.Command> remoteExec, VigilConfig config, String token,
                     Limits limits, OperatorLog log) {
         this.system = system;
         this.board = board;
+        this.remoteExec = new RemoteExecRoute(system, remoteExec);
         this.token = token;
         this.config = config;
         this.limits = limits;
@@ -89,6 +96,8 @@ public final class AdminApi extends AllDirectives {
                         () -> concat(post(this::shutdown), methodNotAllowed(HttpMethods.POST))),
                 path(PathMatchers.segment("v1").slash("hierarchies").slash(PathMatchers.segment()).slash("actions"),
                         tag -> concat(post(() -> actions.route(tag)), methodNotAllowed(HttpMethods.POST))),
+                path(PathMatchers.segment("v1").slash("remote-exec"),
+                        () -> concat(post(remoteExec::route), methodNotAllowed(HttpMethods.POST))),
                 extractRequest(req -> complete(Responses.error(StatusCodes.NOT_FOUND, "no such route: "
                         + req.method().value() + " " + req.getUri().path() + " (routes: " + ROUTES + ")"))));
         ExceptionHandler bug = ExceptionHandler.newBuilder()

@@ -5,7 +5,10 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 
-/** The admin API's answers: a JSON body with its status, errors as {@code {"error": "..."}}. */
+/**
+ * The admin API's two kinds of answer, shared by every route (AdminApi, ActionRoute,
+ * RemoteExecRoute): a JSON body with its status, or a JSON {@code {"error": "..."}}.
+ */
 final class Responses {
     private Responses() {
     }

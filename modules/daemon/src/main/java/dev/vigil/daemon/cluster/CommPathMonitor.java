@@ -3,17 +3,22 @@ package dev.vigil.daemon.cluster;
 import dev.vigil.core.CommPathState;
 import dev.vigil.core.config.ServerConfig;
 import dev.vigil.core.config.VigilConfig;
-import dev.vigil.core.status.CommPathStatus;
+import dev.vigil.daemon.cluster.PathTable.Change;
+import dev.vigil.daemon.cluster.heartbeat.HeartbeatFaultInjection;
+import dev.vigil.daemon.cluster.heartbeat.HeartbeatTransport;
 import dev.vigil.daemon.notify.OperatorLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -26,20 +31,20 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * The comm paths of this server: one TCP path per peer, whose heartbeats are Pekko Cluster's
- * failure detector. Fed by membership and reachability events, it keeps each path ALIVE while
- * the peer is a reachable member that has come Up (Up, WeaklyUp, Leaving or Exiting) and DEAD
- * otherwise (unreachable, downed, removed, or never joined). Every change is logged in the
- * manual's shapes (LCM and main log), counted in {@code #comm_downs}, and sent to the
- * {@link StatusBoard}. Once this server itself is leaving or downed, its paths go DEAD without
- * a failure line: the peers did not fail, this server left them.
+ * The comm paths of this server to every peer ({@link PathTable}). Path 1 is the cluster
+ * connection, whose heartbeats are Pekko Cluster's failure detector: ALIVE while the peer is a
+ * member that has come Up (Up, WeaklyUp, Leaving, Exiting) and that the cluster does not consider
+ * unreachable. Paths 2.. go over the comm path networks, heartbeated by a
+ * {@link HeartbeatTransport} on its own thread, whose verdicts arrive here as messages.
  *
- * <p>Each server has a single path per peer today, so a DEAD path means a DEAD server ("all 1
- * comm paths down"); redundant paths will make that count meaningful.
+ * <p>Every path change is logged in the LCM log and counted in {@code #comm_downs}; a peer is
+ * ALIVE while any path to it is ALIVE, so the main log's MACHINE FAILURE line comes only when the
+ * last path dies, and a peer left with a single ALIVE path out of several gets a warning. Every
+ * change goes to the {@link StatusBoard} (paths) and to the {@link DowningRule} (servers). Once
+ * this server itself is leaving or downed, its paths go DEAD without failure lines: the peers
+ * did not fail, this server left them.
  */
 public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Command> {
-    /** The type of every path: Pekko Artery over TCP. */
-    public static final String PATH_TYPE = "TCP";
     private static final Set<MemberStatus> ALIVE_STATUSES = Set.of(
             MemberStatus.up(), MemberStatus.weaklyUp(), MemberStatus.leaving(), MemberStatus.exiting());
     private static final Set<MemberStatus> DEPARTING_STATUSES = Set.of(
@@ -54,37 +59,42 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
     private record ReachabilityChanged(ClusterEvent.ReachabilityEvent event) implements Command {
     }
 
-    /** A path and what the monitor remembers about it. */
-    private record Path(ServerConfig peer, CommPathState state, int commDowns) {
+    private record HeartbeatEvent(HeartbeatTransport.Event event) implements Command {
     }
 
     private final OperatorLog log;
     private final ActorRef<StatusBoard.Command> board;
-    private final String localAddress;
-    private final Map<String, Path> paths = new LinkedHashMap<>();
+    private final ActorRef<DowningRule.Command> downing;
+    private final List<ServerConfig> peers;
+    private final PathTable table;
+    private final HeartbeatTransport transport;
     private final Map<UniqueAddress, Member> members = new HashMap<>();
     private final Set<UniqueAddress> unreachable = new HashSet<>();
-    /** Peers whose last member left in an orderly way (Exiting → Removed) since the last update. */
+    /** Peers that announced they are leaving (Leaving, Exiting, or removed after Exiting) and have not come back. */
     private final Set<String> leftInOrder = new HashSet<>();
+    /** Peers for which "no redundant comm path" was logged and not yet lifted. */
+    private final Set<String> withoutRedundancy = new HashSet<>();
     private final UniqueAddress self;
     /** This server is leaving or was downed: peers vanish because of us, not because they failed. */
     private boolean departing;
 
-    public static Behavior<Command> create(VigilConfig config, ActorRef<StatusBoard.Command> board, OperatorLog log) {
-        return Behaviors.setup(ctx -> new CommPathMonitor(ctx, config, board, log));
+    /**
+     * @param incarnation this server's life, carried in its heartbeats
+     */
+    public static Behavior<Command> create(VigilConfig config, long incarnation, ActorRef<StatusBoard.Command> board,
+                                           ActorRef<DowningRule.Command> downing, OperatorLog log) {
+        return Behaviors.setup(ctx -> new CommPathMonitor(ctx, config, incarnation, board, downing, log));
     }
 
-    private CommPathMonitor(ActorContext<Command> ctx, VigilConfig config, ActorRef<StatusBoard.Command> board,
+    private CommPathMonitor(ActorContext<Command> ctx, VigilConfig config, long incarnation,
+                            ActorRef<StatusBoard.Command> board, ActorRef<DowningRule.Command> downing,
                             OperatorLog log) {
         super(ctx);
         this.log = log;
         this.board = board;
-        this.localAddress = config.localServer().displayAddress();
-        for (ServerConfig s : config.cluster().servers()) {
-            if (!s.name().equals(config.serverName())) {
-                paths.put(s.name(), new Path(s, CommPathState.DEAD, 0));
-            }
-        }
+        this.downing = downing;
+        this.table = new PathTable(config);
+        this.peers = config.cluster().servers().stream().filter(s -> !s.name().equals(config.serverName())).toList();
         Cluster cluster = Cluster.get(ctx.getSystem());
         this.self = cluster.selfMember().uniqueAddress();
         cluster.subscriptions().tell(Subscribe.create(
@@ -93,7 +103,17 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
         cluster.subscriptions().tell(Subscribe.create(
                 ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ReachabilityChanged::new),
                 ClusterEvent.ReachabilityEvent.class));
-        board.tell(new StatusBoard.CommPathsChanged(statuses()));
+        HeartbeatFaultInjection faults = HeartbeatFaultInjection.get(ctx.getSystem());
+        ActorRef<Command> me = ctx.getSelf();
+        try {
+            HeartbeatTransport t = new HeartbeatTransport(config.serverName(), config.cluster().name(), incarnation,
+                    config.cluster().commPaths(), config.cluster().failureDetector(),
+                    event -> me.tell(new HeartbeatEvent(event)), faults::isUnplugged);
+            this.transport = t.hasNetworks() ? t.start() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the heartbeat selector", e);
+        }
+        publish();
     }
 
     @Override
@@ -101,6 +121,13 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
         return newReceiveBuilder()
                 .onMessage(MembershipChanged.class, this::onMembershipChanged)
                 .onMessage(ReachabilityChanged.class, this::onReachabilityChanged)
+                .onMessage(HeartbeatEvent.class, this::onHeartbeatEvent)
+                .onSignal(PostStop.class, signal -> {
+                    if (transport != null) {
+                        transport.close();
+                    }
+                    return this;
+                })
                 .build();
     }
 
@@ -118,8 +145,13 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
             }
         } else {
             members.put(member.uniqueAddress(), member);
+            if (member.status().equals(MemberStatus.leaving()) || member.status().equals(MemberStatus.exiting())) {
+                peerAt(member.address()).ifPresent(p -> leftInOrder.add(p.name()));
+            } else if (member.status().equals(MemberStatus.up()) || member.status().equals(MemberStatus.weaklyUp())) {
+                peerAt(member.address()).ifPresent(p -> leftInOrder.remove(p.name())); // a new life
+            }
         }
-        return update();
+        return updateClusterPaths();
     }
 
     private Behavior<Command> onReachabilityChanged(ReachabilityChanged msg) {
@@ -129,42 +161,76 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
         } else {
             unreachable.remove(who);
         }
-        return update();
+        return updateClusterPaths();
     }
 
-    /** Recomputes every path from the membership seen so far; logs and reports what changed. */
-    private Behavior<Command> update() {
-        boolean changed = false;
-        for (Map.Entry<String, Path> e : paths.entrySet()) {
-            Path path = e.getValue();
-            CommPathState now = isAlive(path.peer()) ? CommPathState.ALIVE : CommPathState.DEAD;
-            if (now == path.state()) {
-                continue;
+    private Behavior<Command> onHeartbeatEvent(HeartbeatEvent msg) {
+        HeartbeatTransport.Event e = msg.event();
+        if (e instanceof HeartbeatTransport.PathChanged c) {
+            if (!departing) {
+                CommPathState state = c.alive() ? CommPathState.ALIVE : CommPathState.DEAD;
+                table.set(c.peer(), c.network(), state, true).ifPresent(this::report);
+                publish();
             }
-            changed = true;
-            String peer = path.peer().name();
-            String remote = path.peer().displayAddress();
-            if (now == CommPathState.DEAD && departing) {
-                e.setValue(new Path(path.peer(), now, path.commDowns())); // we left, the path did not fail
-            } else if (now == CommPathState.DEAD) {
-                e.setValue(new Path(path.peer(), now, path.commDowns() + 1));
-                log.commPathFailed(peer, localAddress, remote);
-                if (leftInOrder.contains(peer) || isLeaving(path.peer())) {
-                    log.machineLeft(peer);
-                } else {
-                    log.machineFailure(peer, 1);
-                }
-            } else {
-                e.setValue(new Path(path.peer(), now, path.commDowns()));
-                log.commPathRestored(peer, localAddress, remote);
-                log.machineAlive(peer);
-            }
-        }
-        leftInOrder.clear();
-        if (changed) {
-            board.tell(new StatusBoard.CommPathsChanged(statuses()));
+        } else if (e instanceof HeartbeatTransport.BindFailed f) {
+            log.heartbeatBindFailed(f.network(), f.endpoint(), f.reason(), HeartbeatTransport.REBIND_INTERVAL_MS);
+        } else if (e instanceof HeartbeatTransport.Bound b) {
+            log.heartbeatBound(b.network(), b.endpoint());
+        } else if (e instanceof HeartbeatTransport.Ignored i) {
+            log.heartbeatIgnored(i.network(), i.from(), i.reason());
+        } else if (e instanceof HeartbeatTransport.Failed f) {
+            log.heartbeatStopped(f.reason());
         }
         return this;
+    }
+
+    /** Recomputes every cluster path from the membership seen so far; logs and reports what changed. */
+    private Behavior<Command> updateClusterPaths() {
+        boolean changed = false;
+        for (ServerConfig peer : peers) {
+            CommPathState now = isAlive(peer) ? CommPathState.ALIVE : CommPathState.DEAD;
+            Optional<Change> change = table.set(peer.name(), null, now, !departing);
+            change.ifPresent(this::report);
+            changed |= change.isPresent();
+        }
+        if (changed) {
+            publish();
+        }
+        return this;
+    }
+
+    /** The lines a path change calls for: the path in the LCM log, the server in the main log. */
+    private void report(Change c) {
+        PathTable.Path path = c.path();
+        String peer = path.peer();
+        if (path.state() == CommPathState.DEAD && departing) {
+            return; // we left, the path did not fail
+        }
+        if (path.state() == CommPathState.DEAD) {
+            log.commPathFailed(peer, path.localAddress(), path.remoteAddress());
+        } else {
+            log.commPathRestored(peer, path.localAddress(), path.remoteAddress());
+        }
+        if (c.serverDied()) {
+            withoutRedundancy.remove(peer);
+            if (leftInOrder.contains(peer)) {
+                log.machineLeft(peer);
+            } else {
+                log.machineFailure(peer, c.total());
+            }
+        } else if (c.serverCameAlive()) {
+            log.machineAlive(peer);
+        } else if (c.aliveAfter() == 1 && c.aliveBefore() > 1) {
+            withoutRedundancy.add(peer);
+            log.noRedundantPath(peer, table.alivePaths(peer).get(0).addresses());
+        } else if (c.aliveAfter() > 1 && withoutRedundancy.remove(peer)) {
+            log.redundantPathsAgain(peer, c.aliveAfter(), c.total());
+        }
+    }
+
+    private void publish() {
+        board.tell(new StatusBoard.CommPathsChanged(table.statuses()));
+        downing.tell(new DowningRule.ServersChanged(table.serverStates()));
     }
 
     private boolean isAlive(ServerConfig peer) {
@@ -172,25 +238,13 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
                 && ALIVE_STATUSES.contains(m.status()) && !unreachable.contains(m.uniqueAddress()));
     }
 
-    /** A peer that announced it is leaving (Leaving, Exiting) and then went silent stopped in order. */
-    private boolean isLeaving(ServerConfig peer) {
-        return members.values().stream().anyMatch(m -> at(m.address(), peer)
-                && (m.status().equals(MemberStatus.leaving()) || m.status().equals(MemberStatus.exiting())));
+    private Optional<ServerConfig> peerAt(Address address) {
+        return peers.stream().filter(p -> at(address, p)).findFirst();
     }
 
-    private java.util.Optional<ServerConfig> peerAt(Address address) {
-        return paths.values().stream().map(Path::peer).filter(p -> at(address, p)).findFirst();
-    }
-
-    private static boolean at(Address address, ServerConfig server) {
+    /** True when {@code address} is the cluster address of {@code server}. */
+    public static boolean at(Address address, ServerConfig server) {
         return address.getHost().map(server.host()::equals).orElse(false)
                 && address.getPort().map(p -> p == server.port()).orElse(false);
-    }
-
-    private List<CommPathStatus> statuses() {
-        return paths.values().stream()
-                .map(p -> new CommPathStatus(p.peer().name(), PATH_TYPE, localAddress, p.peer().displayAddress(),
-                        p.state(), 1, p.commDowns()))
-                .toList();
     }
 }

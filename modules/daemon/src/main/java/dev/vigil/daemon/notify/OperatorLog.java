@@ -65,7 +65,7 @@ public final class OperatorLog {
         error(LogType.LOG, "Vigil startup failed on server \"" + server + "\": " + why);
     }
 
-    /** This server was downed (by the others or by the split-brain resolver); the daemon starts a fresh member. */
+    /** This server was downed (by the majority's downing rule or an operator); the daemon starts a fresh member. */
     public void downedRejoining(String how) {
         String when = now();
         warn(LogType.LOG, "server \"" + server + "\" was " + how + " AT: " + when
@@ -101,6 +101,89 @@ public final class OperatorLog {
 
     public void machineAlive(String peer) {
         info(LogType.LOG, "server \"" + peer + "\" is ALIVE AT: " + now());
+    }
+
+    /** Only one path to a peer is left ALIVE out of several: one more failure and it is DEAD. */
+    public void noRedundantPath(String peer, String addresses) {
+        warn(LogType.LOG, "server \"" + peer + "\" is reachable over one comm path only (" + addresses
+                + "): no redundant comm path AT: " + now());
+    }
+
+    public void redundantPathsAgain(String peer, int alive, int total) {
+        info(LogType.LOG, "server \"" + peer + "\" has redundant comm paths again (" + alive + " of " + total
+                + " ALIVE) AT: " + now());
+    }
+
+    public void heartbeatBindFailed(String network, String endpoint, String reason, long retryMillis) {
+        String line = "cannot listen for heartbeats of comm path " + network + " on " + endpoint + " (" + reason
+                + "): its paths stay DEAD; trying again every " + retryMillis + " ms";
+        warn(LogType.LCM, line);
+        warn(LogType.LOG, line);
+    }
+
+    public void heartbeatBound(String network, String endpoint) {
+        String line = "listening for heartbeats of comm path " + network + " on " + endpoint + " AT: " + now();
+        info(LogType.LCM, line);
+        info(LogType.LOG, line);
+    }
+
+    public void heartbeatIgnored(String network, String from, String reason) {
+        warn(LogType.LCM, "ignoring datagrams on comm path " + network + " from " + from + ": " + reason
+                + " (reported once)");
+    }
+
+    public void heartbeatStopped(String reason) {
+        error(LogType.LOG, "the heartbeats of the comm path networks stopped on server \"" + server + "\": " + reason
+                + "; restart the daemon");
+    }
+
+    // ---- membership (main log) ----
+
+    /** Vigil's downing rule removes a peer: DEAD on every path for down-after, seen by a majority. */
+    public void removingFromCluster(String peer, int paths, long downAfterMillis, int alive, int total) {
+        warn(LogType.LOG, "removing server \"" + peer + "\" from the cluster: DEAD on all " + paths
+                + " comm paths for " + downAfterMillis + " ms, and this server sees " + alive + " of " + total
+                + " servers ALIVE AT: " + now());
+    }
+
+    /** The downing rule holds back: this server sees no majority, so it may be the one cut off. */
+    public void notRemovingWithoutMajority(String peer, int alive, int total) {
+        warn(LogType.LOG, "server \"" + peer + "\" is DEAD on all comm paths but is not removed from the cluster:"
+                + " this server sees only " + alive + " of " + total + " servers ALIVE, not a majority;"
+                + " it rejoins as a new member when its daemon restarts");
+    }
+
+    // ---- remote exec (remote exec log, on the requesting and on the target server) ----
+
+    /** The requester sent a request over the cluster connection. */
+    public void remoteExecSent(String requester, String target, String command) {
+        info(LogType.REMOTE_EXEC, request(requester, target, command) + "sent AT: " + now());
+    }
+
+    /** The target starts running a request (also when it is its own requester). */
+    public void remoteExecStarted(String requester, String target, String command) {
+        info(LogType.REMOTE_EXEC, request(requester, target, command) + "started AT: " + now());
+    }
+
+    /** How a request ended, on either side: the exit code and how long it ran. */
+    public void remoteExecEnded(String requester, String target, String command, int exitCode, boolean timedOut,
+                                long elapsedMillis) {
+        if (timedOut) {
+            warn(LogType.REMOTE_EXEC, request(requester, target, command) + "timed out after " + elapsedMillis
+                    + " ms, killed");
+        } else {
+            info(LogType.REMOTE_EXEC, request(requester, target, command) + "exit " + exitCode + " after "
+                    + elapsedMillis + " ms");
+        }
+    }
+
+    /** The requester could not send a request, or got no answer. */
+    public void remoteExecFailed(String requester, String target, String command, String reason) {
+        warn(LogType.REMOTE_EXEC, request(requester, target, command) + "failed: " + reason);
+    }
+
+    private static String request(String requester, String target, String command) {
+        return "request from " + requester + " to " + target + ": " + command + ": ";
     }
 
     // ---- resources (LCD log) ----

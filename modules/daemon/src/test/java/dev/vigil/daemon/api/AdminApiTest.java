@@ -25,6 +25,7 @@ import dev.vigil.daemon.hierarchy.HierarchyAction;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.LogSetup;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.remote.RemoteExec;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,6 +146,7 @@ class AdminApiTest {
         HttpResponse<String> notFound = http("GET", adminPort, "/v2/status", TOKEN, null);
         assertEquals(404, notFound.statusCode());
         assertTrue(error(notFound).contains("GET /v2/status"));
+        assertTrue(error(notFound).contains("POST /v1/remote-exec"));
         HttpResponse<String> wrongMethod = http("GET", adminPort, "/v1/shutdown", TOKEN, null);
         assertEquals(405, wrongMethod.statusCode());
         assertTrue(error(wrongMethod).contains("use POST"));
@@ -156,7 +158,8 @@ class AdminApiTest {
         ActorTestKit kit = ActorTestKit.create();
         try {
             TestProbe<StatusBoard.Command> silent = kit.createTestProbe();
-            AdminApi api = new AdminApi(kit.system(), silent.ref(), Map.of(), config, TOKEN,
+            TestProbe<RemoteExec.Command> remoteExec = kit.createTestProbe();
+            AdminApi api = new AdminApi(kit.system(), silent.ref(), Map.of(), remoteExec.ref(), config, TOKEN,
                     new AdminApi.Limits(Duration.ofMillis(300), h -> Duration.ofMillis(300)), new OperatorLog("n9"));
             int port = TestSupport.freePort();
             ServerBinding binding = Http.get(kit.system()).newServerAt("127.0.0.1", port).bind(api.route())
@@ -178,8 +181,8 @@ class AdminApiTest {
             TestProbe<HierarchySupervisor.Command> busy = kit.createTestProbe();
             String root = config.hierarchies().get(0).tag();
             AdminApi api = new AdminApi(kit.system(), kit.<StatusBoard.Command>createTestProbe().ref(),
-                    Map.of(root, busy.ref()), config, TOKEN, new AdminApi.Limits(Duration.ofMillis(300),
-                    h -> Duration.ofSeconds(1)), new OperatorLog("n9"));
+                    Map.of(root, busy.ref()), kit.<RemoteExec.Command>createTestProbe().ref(), config, TOKEN,
+                    new AdminApi.Limits(Duration.ofMillis(300), h -> Duration.ofSeconds(1)), new OperatorLog("n9"));
             int port = TestSupport.freePort();
             ServerBinding binding = Http.get(kit.system()).newServerAt("127.0.0.1", port).bind(api.route())
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -1,0 +1,359 @@
+package dev.vigil.daemon.cluster.heartbeat;
+
+import dev.vigil.core.config.CommPathNetwork;
+import dev.vigil.core.config.CommPathNetwork.Endpoint;
+import dev.vigil.core.config.FailureDetectorSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.pekko.remote.FailureDetector$;
+import org.apache.pekko.remote.PhiAccrualFailureDetector;
+import scala.concurrent.duration.FiniteDuration;
+
+/**
+ * The heartbeats of this server on its comm path networks (vigil.cluster.comm-paths): one UDP
+ * socket per network, bound to this server's address there, from which a heartbeat goes to
+ * every peer on that network every heartbeat-interval; and, per peer and network, Pekko's
+ * phi-accrual failure detector with the cluster's failure-detector settings, fed by the peer's
+ * heartbeats. Everything runs on one dedicated thread, never on an actor's: the actor that owns
+ * the transport only receives {@link Event}s — a path ALIVE or DEAD, a socket that cannot be
+ * bound (retried every {@link #REBIND_INTERVAL_MS} ms), datagrams ignored because they come from
+ * a stranger (each stranger reported once).
+ */
+public final class HeartbeatTransport implements AutoCloseable {
+    /** How often a socket that could not be bound is tried again. */
+    public static final long REBIND_INTERVAL_MS = 2000;
+    /** As Pekko Cluster's failure detector: how many intervals it remembers, the least deviation it assumes. */
+    private static final int MAX_SAMPLE_SIZE = 1000;
+    private static final long MIN_STD_DEVIATION_MS = 100;
+
+    /** What the transport tells its owner. */
+    public sealed interface Event {
+    }
+
+    /** The path to {@code peer} over {@code network} is now ALIVE or DEAD. */
+    public record PathChanged(String peer, String network, boolean alive) implements Event {
+    }
+
+    /** This server's socket on {@code network} cannot be bound; its paths stay DEAD until it can. */
+    public record BindFailed(String network, String endpoint, String reason) implements Event {
+    }
+
+    /** The socket on {@code network} is bound after an earlier failure. */
+    public record Bound(String network, String endpoint) implements Event {
+    }
+
+    /** A datagram on {@code network} was ignored: reported once per kind of stranger. */
+    public record Ignored(String network, String from, String reason) implements Event {
+    }
+
+    /** The transport's thread stopped on an unexpected error: every path over the extra networks goes silent. */
+    public record Failed(String reason) implements Event {
+    }
+
+    /** What this transport knows about one peer on one network. Confined to the transport's thread. */
+    private final class Link {
+        final String peer;
+        final Endpoint endpoint;
+        /** Resolved on the transport's thread (a host name may need DNS); unresolved until it can be. */
+        InetSocketAddress address;
+        long nextResolveAttempt = System.nanoTime();
+        PhiAccrualFailureDetector detector = newDetector();
+        long incarnation = -1;
+        long lastSeq;
+        boolean alive;
+
+        Link(String peer, Endpoint endpoint) {
+            this.peer = peer;
+            this.endpoint = endpoint;
+            this.address = InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
+        }
+    }
+
+    /** One network: its socket (null until bound) and its peers. Confined to the transport's thread. */
+    private final class Network {
+        final String name;
+        final Endpoint local;
+        final Map<String, Link> links = new LinkedHashMap<>();
+        DatagramChannel channel;
+        long nextBindAttempt = System.nanoTime();
+        boolean bindFailedReported;
+
+        Network(String name, Endpoint local) {
+            this.name = name;
+            this.local = local;
+        }
+    }
+
+    private final String self;
+    private final String cluster;
+    private final long incarnation;
+    private final FailureDetectorSettings fd;
+    private final Consumer<Event> events;
+    private final Predicate<String> unplugged;
+    private final List<Network> networks = new ArrayList<>();
+    private final Set<String> reportedStrangers = new HashSet<>();
+    private final Thread thread;
+    private final Selector selector;
+    private volatile boolean running = true;
+    private long seq;
+
+    /**
+     * @param incarnation this server's current life (see {@link Heartbeat})
+     * @param events      receives every {@link Event}, on the transport's thread
+     * @param unplugged   network name → true while that network is cut by a test
+     *                    ({@link HeartbeatFaultInjection}); nothing is sent or received on it then
+     */
+    public HeartbeatTransport(String self, String cluster, long incarnation, List<CommPathNetwork> commPaths,
+                              FailureDetectorSettings fd, Consumer<Event> events, Predicate<String> unplugged)
+            throws IOException {
+        this.self = self;
+        this.cluster = cluster;
+        this.incarnation = incarnation;
+        this.fd = fd;
+        this.events = events;
+        this.unplugged = unplugged;
+        for (CommPathNetwork n : commPaths) {
+            n.address(self).ifPresent(local -> {
+                Network network = new Network(n.name(), local);
+                n.addresses().forEach((peer, e) -> {
+                    if (!peer.equals(self)) {
+                        network.links.put(peer, new Link(peer, e));
+                    }
+                });
+                networks.add(network);
+            });
+        }
+        this.selector = Selector.open();
+        this.thread = new Thread(this::run, "vigil-heartbeat-" + self);
+        thread.setDaemon(true);
+    }
+
+    /** True when this server has an address on at least one network (else there is nothing to run). */
+    public boolean hasNetworks() {
+        return !networks.isEmpty();
+    }
+
+    public HeartbeatTransport start() {
+        thread.start();
+        return this;
+    }
+
+    /** Stops the thread and closes the sockets, waiting up to a second so a successor can bind the same ports. */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        if (Thread.currentThread() != thread && thread.isAlive()) {
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private PhiAccrualFailureDetector newDetector() {
+        return new PhiAccrualFailureDetector(fd.threshold(), MAX_SAMPLE_SIZE, millis(MIN_STD_DEVIATION_MS),
+                millis(fd.acceptableHeartbeatPause().toMillis()), millis(fd.heartbeatInterval().toMillis()),
+                FailureDetector$.MODULE$.defaultClock());
+    }
+
+    private static FiniteDuration millis(long ms) {
+        return FiniteDuration.apply(ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        long interval = fd.heartbeatInterval().toNanos();
+        long nextTick = System.nanoTime();
+        ByteBuffer buffer = ByteBuffer.allocate(Heartbeat.MAX_SIZE + 1);
+        try {
+            while (running) {
+                long wait = TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime());
+                if (wait > 0) {
+                    selector.select(wait);
+                } else {
+                    selector.selectNow();
+                }
+                for (SelectionKey key : selector.selectedKeys()) {
+                    receiveAll((Network) key.attachment(), buffer);
+                }
+                selector.selectedKeys().clear();
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    tick(now);
+                    // After a long stall (a GC pause, a stopped process) start afresh rather than catch up.
+                    nextTick = now - nextTick > interval ? now + interval : nextTick + interval;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            events.accept(new Failed(String.valueOf(e)));
+        } finally {
+            for (Network n : networks) {
+                closeQuietly(n);
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** Every heartbeat-interval: bind what is unbound, send to every peer, and judge every path. */
+    private void tick(long now) {
+        seq++;
+        ByteBuffer heartbeat = new Heartbeat(cluster, self, incarnation, seq).encode();
+        for (Network n : networks) {
+            if (n.channel == null) {
+                bind(n, now);
+            }
+            if (n.channel != null && !unplugged.test(n.name)) {
+                for (Link link : n.links.values()) {
+                    send(n, link, heartbeat.duplicate(), now);
+                }
+            }
+            for (Link link : n.links.values()) {
+                boolean alive = n.channel != null && link.detector.isMonitoring() && link.detector.isAvailable();
+                if (alive != link.alive) {
+                    link.alive = alive;
+                    events.accept(new PathChanged(link.peer, n.name, alive));
+                }
+            }
+        }
+    }
+
+    private void bind(Network n, long now) {
+        if (now - n.nextBindAttempt < 0) {
+            return;
+        }
+        String endpoint = n.local.host() + ":" + n.local.port();
+        DatagramChannel channel = null;
+        try {
+            channel = DatagramChannel.open(StandardProtocolFamily.INET);
+            channel.bind(new InetSocketAddress(n.local.host(), n.local.port()));
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ, n);
+            n.channel = channel;
+            if (n.bindFailedReported) {
+                n.bindFailedReported = false;
+                events.accept(new Bound(n.name, endpoint));
+            }
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+            n.nextBindAttempt = now + TimeUnit.MILLISECONDS.toNanos(REBIND_INTERVAL_MS);
+            if (!n.bindFailedReported) {
+                n.bindFailedReported = true;
+                events.accept(new BindFailed(n.name, endpoint, String.valueOf(e.getMessage())));
+            }
+        }
+    }
+
+    private void send(Network n, Link link, ByteBuffer heartbeat, long now) {
+        if (link.address.isUnresolved() && now - link.nextResolveAttempt >= 0) {
+            link.address = new InetSocketAddress(link.endpoint.host(), link.endpoint.port());
+            link.nextResolveAttempt = now + TimeUnit.MILLISECONDS.toNanos(REBIND_INTERVAL_MS);
+        }
+        if (link.address.isUnresolved()) {
+            stranger(n, link.endpoint.host(), "the address of server '" + link.peer
+                    + "' does not resolve; no heartbeats are sent to it until it does");
+            return;
+        }
+        try {
+            n.channel.send(heartbeat, link.address);
+        } catch (IOException e) {
+            // The network is down or unreachable: the peer's detector will say so.
+        }
+    }
+
+    private void receiveAll(Network n, ByteBuffer buffer) {
+        while (true) {
+            buffer.clear();
+            SocketAddress from;
+            try {
+                from = n.channel.receive(buffer);
+            } catch (IOException e) {
+                return;
+            }
+            if (from == null) {
+                return;
+            }
+            if (unplugged.test(n.name)) {
+                continue;
+            }
+            buffer.flip();
+            accept(n, (InetSocketAddress) from, buffer);
+        }
+    }
+
+    private void accept(Network n, InetSocketAddress from, ByteBuffer datagram) {
+        String source = from.getAddress().getHostAddress() + ":" + from.getPort();
+        Heartbeat hb = Heartbeat.decode(datagram).orElse(null);
+        if (hb == null) {
+            stranger(n, source, "not a Vigil heartbeat");
+            return;
+        }
+        if (!hb.cluster().equals(cluster)) {
+            stranger(n, source, "a heartbeat of cluster '" + hb.cluster() + "', not '" + cluster + "'");
+            return;
+        }
+        Link link = n.links.get(hb.sender());
+        if (link == null) {
+            stranger(n, source, "a heartbeat of server '" + hb.sender() + "', which has no address on this network");
+            return;
+        }
+        if (!from.equals(link.address)) {
+            stranger(n, source, "a heartbeat of server '" + hb.sender() + "' from another address than its configured "
+                    + link.endpoint.host() + ":" + link.endpoint.port());
+            return;
+        }
+        // A new life of the peer starts later, or (its clock set back) earlier once the current life went silent.
+        boolean newLife = hb.incarnation() != link.incarnation && (hb.incarnation() > link.incarnation || !link.alive);
+        if (!newLife && (hb.incarnation() != link.incarnation || hb.seq() <= link.lastSeq)) {
+            return; // a late datagram of an earlier life, or a duplicate
+        }
+        if (newLife) {
+            link.incarnation = hb.incarnation();
+            link.detector = newDetector();
+        }
+        link.lastSeq = hb.seq();
+        link.detector.heartbeat();
+    }
+
+    private void stranger(Network n, String from, String reason) {
+        if (reportedStrangers.size() < 100 && reportedStrangers.add(n.name + " " + from + " " + reason)) {
+            events.accept(new Ignored(n.name, from, reason));
+        }
+    }
+
+    private static void closeQuietly(Network n) {
+        if (n.channel != null) {
+            try {
+                n.channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+            n.channel = null;
+        }
+    }
+}
