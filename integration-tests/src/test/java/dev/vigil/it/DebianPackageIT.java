@@ -70,10 +70,19 @@ class DebianPackageIT {
         assertEquals(0, install.exit(), install.output());
 
         // Files and directories where docs/install.md says, with the modes the postinst gives them.
-        for (String cmd : List.of("vigild", "lkstart", "lkstop", "lcdstatus", "lk_log", "vigil")) {
+        List<String> programs;
+        try (Stream<Path> bin = Files.list(Path.of("/opt/vigil/bin"))) {
+            programs = bin.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertTrue(programs.containsAll(List.of("vigild", "lkstart", "lkstop", "lcdstatus", "lk_log", "vigil")),
+                programs::toString);
+        for (String cmd : programs) {
+            // Every program (a new command too) on root's PATH, with its manual page where man looks.
             assertTrue(Files.isExecutable(Path.of("/opt/vigil/bin", cmd)), cmd);
-            assertEquals(Path.of("/opt/vigil/bin", cmd), Files.readSymbolicLink(Path.of("/usr/sbin", cmd)));
-            assertTrue(Files.isRegularFile(Path.of("/opt/vigil/man/man8", cmd + ".8")), cmd);
+            assertEquals(Path.of("/opt/vigil/bin", cmd), Files.readSymbolicLink(Path.of("/usr/sbin", cmd)),
+                    cmd + ": add its /usr/sbin link to deploy/pom.xml");
+            assertTrue(Files.isRegularFile(Path.of("/usr/share/man/man8", cmd + ".8")),
+                    cmd + ": add its /usr/share/man/man8 link to deploy/pom.xml");
         }
         assertTrue(Files.isRegularFile(Path.of("/lib/systemd/system/vigil.service")));
         assertTrue(Files.isRegularFile(Path.of("/opt/vigil/help/index.html")));
