@@ -1,7 +1,6 @@
 package dev.vigil.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.cli.AdminReply.Answered;
 import dev.vigil.cli.AdminReply.Failed;
 import dev.vigil.cli.AdminReply.NotRunning;
@@ -10,11 +9,7 @@ import dev.vigil.core.config.AdminSettings;
 import dev.vigil.core.status.ClusterStatus;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,7 +31,6 @@ public final class AdminClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final AdminSettings admin;
-    private HttpClient http;
 
     public AdminClient(AdminSettings admin) {
         this.admin = admin;
@@ -52,7 +46,7 @@ public final class AdminClient {
     }
 
     public AdminReply get(String path, Duration timeout) {
-        return send(request(path, timeout).GET());
+        return send(new Request("GET", path, null, timeout));
     }
 
     public AdminReply post(String path, String jsonBody) {
@@ -61,8 +55,7 @@ public final class AdminClient {
 
     /** A POST whose answer may take up to {@code timeout} (an action on a hierarchy, a remote command's run). */
     public AdminReply post(String path, String jsonBody, Duration timeout) {
-        return send(request(path, timeout).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
+        return send(new Request("POST", path, jsonBody, timeout));
     }
 
     /** GET /v1/status as JSON text, or the failure every status command reports. */
@@ -78,7 +71,7 @@ public final class AdminClient {
     public ClusterStatus status() {
         String body = statusJson();
         try {
-            ClusterStatus status = Json.mapper().readValue(body, ClusterStatus.class);
+            ClusterStatus status = RecordJson.read(body, ClusterStatus.class);
             if (status == null || status.local() == null || status.servers() == null || status.hierarchies() == null) {
                 throw CommandFailure.of(ExitCode.INTERNAL, "the admin API on " + address()
                         + " answered a status without local, servers or hierarchies: " + abbreviate(body));
@@ -87,6 +80,9 @@ public final class AdminClient {
         } catch (JsonProcessingException e) {
             throw CommandFailure.of(ExitCode.INTERNAL, "the admin API on " + address()
                     + " answered a status this command does not understand: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw CommandFailure.of(ExitCode.INTERNAL, "the admin API on " + address()
+                    + " answered a status this command cannot read: " + e.getMessage());
         }
     }
 
@@ -111,20 +107,19 @@ public final class AdminClient {
         throw new IllegalArgumentException("not a failure: " + reply);
     }
 
-    private HttpRequest.Builder request(String path, Duration timeout) {
-        return HttpRequest.newBuilder(URI.create("http://" + address() + path)).timeout(timeout);
+    private record Request(String method, String path, String jsonBody, Duration timeout) {
     }
 
-    private AdminReply send(HttpRequest.Builder request) {
+    private AdminReply send(Request request) {
         String token;
         try {
             token = readToken();
         } catch (IOException e) {
             // Without a running daemon a missing token file just means "not running".
-            AdminReply probe = exchange(request.build());
+            AdminReply probe = exchange(request, null);
             return probe instanceof NotRunning ? probe : new TokenProblem(e.getMessage());
         }
-        AdminReply reply = exchange(request.header("Authorization", "Bearer " + token).build());
+        AdminReply reply = exchange(request, "Bearer " + token);
         if (reply instanceof Failed f && f.status() == 401) {
             return new TokenProblem("the daemon rejected the token in " + admin.tokenFile() + " (" + f.error()
                     + "); the daemon rewrites that file at every start: is it the file of the daemon on port "
@@ -157,42 +152,29 @@ public final class AdminClient {
         }
     }
 
-    private AdminReply exchange(HttpRequest request) {
+    private AdminReply exchange(Request request, String authorization) {
         try {
-            HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
-            int code = response.statusCode();
+            LoopbackHttp.Response response = LoopbackHttp.exchange(admin.port(), request.method(), request.path(),
+                    authorization, request.jsonBody(), CONNECT_TIMEOUT, request.timeout());
+            int code = response.status();
             if (code >= 200 && code < 300) {
                 return new Answered(code, response.body());
             }
             return new Failed(code, errorText(response.body()), response.body() == null ? "" : response.body());
         } catch (ConnectException e) {
             return new NotRunning("nothing listens on " + address());
-        } catch (HttpTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             return new NotRunning("no answer from " + address() + " in time");
         } catch (IOException e) {
             return new NotRunning("cannot talk to " + address() + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new NotRunning("interrupted while talking to " + address());
         }
-    }
-
-    private HttpClient client() {
-        if (http == null) {
-            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
-        }
-        return http;
     }
 
     /** The {@code error} field of an error body, or the body itself when it is not that JSON. */
     private static String errorText(String body) {
-        try {
-            JsonNode node = Json.mapper().readTree(body);
-            if (node != null && node.hasNonNull("error")) {
-                return node.get("error").asText();
-            }
-        } catch (JsonProcessingException e) {
-            // Not JSON: show the text as it came.
+        String error = body == null ? null : RecordJson.stringProperty(body, "error");
+        if (error != null) {
+            return error;
         }
         String text = body == null ? "" : body.strip();
         return text.isEmpty() ? "(no message)" : abbreviate(text);

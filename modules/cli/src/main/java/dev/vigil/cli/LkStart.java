@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,14 +23,18 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code lkstart [-w SECONDS]}: starts the daemon in the background ({@code bin/vigild} in its
- * own session, output appended to {@code <state-dir>/daemon.out}) and returns once its admin
- * API answers, so that the next command finds it running. If the daemon dies while starting,
- * the operator sees why right here, not in a file.
+ * {@code lkstart [-w SECONDS]}: starts the daemon and returns once its admin API answers, so that
+ * the next command finds it running. Where systemd runs and {@code vigil.service} runs the daemon
+ * of this configuration, through {@code systemctl start} (the daemon's output goes to the
+ * journal); elsewhere directly, {@code bin/vigild} in its own session with its output appended to
+ * {@code <state-dir>/daemon.out}. If the daemon dies while starting, the operator sees why right
+ * here, not in a file.
  */
 @Command(name = "lkstart", sortOptions = false, customSynopsis = "${COMMAND-FULL-NAME} [-w SECONDS] [-c FILE]", separator = " ",
         description = {"Start the Vigil daemon on this server and wait until it answers.",
-                "Does nothing if it is already running."},
+                "Does nothing if it is already running. Where systemd runs and vigil.service runs the daemon of "
+                        + "this configuration file, the daemon is started with systemctl start vigil.service; "
+                        + "otherwise directly, with its output in <state-dir>/daemon.out."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the daemon runs (started now, or already running)",
                 "1:the daemon could not be started, exited while starting, or did not answer in time",
@@ -70,6 +75,9 @@ public final class LkStart implements Callable<Integer> {
             ctx.out().println("Vigil is already running on server " + server
                     + (pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : "") + ".");
             return ExitCode.OK;
+        }
+        if (ctx.services().manages(configFile)) {
+            return startWithSystemd(server, api);
         }
 
         Path vigild = ctx.vigilHome().orElseThrow(() -> CommandFailure.of(ExitCode.SYSTEM,
@@ -112,6 +120,43 @@ public final class LkStart implements Callable<Integer> {
         throw CommandFailure.of(ExitCode.SYSTEM, "the daemon (pid " + process.pid() + ") did not answer on "
                 + api.address() + " within " + waitSeconds + " s; it is still running: see " + daemonOut
                 + " and 'lk_log log', or wait longer with -w");
+    }
+
+    /**
+     * {@code systemctl start vigil.service}, then the same wait as a direct start. A daemon that
+     * exits while starting is reported with its words from the journal, and the unit is stopped
+     * so that systemd does not keep restarting what the operator was told has failed.
+     */
+    private int startWithSystemd(String server, AdminClient api) {
+        ServiceManager services = ctx.services();
+        Instant since = Instant.now().minusSeconds(1);
+        ServiceManager.Outcome started = services.start();
+        if (!started.ok()) {
+            throw CommandFailure.of(ExitCode.SYSTEM, "cannot start the daemon: " + started.command() + " failed: "
+                    + started.message() + "; see: systemctl status " + ServiceManager.UNIT);
+        }
+        OptionalLong pid = services.unit().map(ServiceManager.Unit::mainPid).orElse(OptionalLong.empty());
+        long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (api.get(AdminClient.STATUS, POLL_TIMEOUT) instanceof Answered) {
+                ctx.out().println("Vigil started on server " + server + " by systemd (" + ServiceManager.UNIT
+                        + pid.stream().mapToObj(p -> ", pid " + p).findFirst().orElse("") + ").");
+                return ExitCode.OK;
+            }
+            if (pid.isEmpty() || !DaemonPid.alive(pid.getAsLong())) {
+                String state = services.unit().map(ServiceManager.Unit::activeState).orElse("in an unknown state");
+                ServiceManager.Outcome stopped = services.stop();
+                throw CommandFailure.of(ExitCode.SYSTEM, "the daemon exited while starting (" + ServiceManager.UNIT
+                        + " is " + state + "; " + (stopped.ok() ? "stopped it so that systemd does not restart it"
+                        : stopped.command() + " failed: " + stopped.message()) + "). Its journal:\n"
+                        + services.journalSince(since, 30));
+            }
+            Sleep.brief();
+        }
+        throw CommandFailure.of(ExitCode.SYSTEM, "the daemon" + pid.stream().mapToObj(p -> " (pid " + p + ")").findFirst()
+                .orElse("") + " did not answer on " + api.address() + " within " + waitSeconds + " s; it is still "
+                + "running under systemd: see 'systemctl status " + ServiceManager.UNIT + "', 'journalctl -u "
+                + ServiceManager.UNIT + "' and 'lk_log log', or wait longer with -w");
     }
 
     /**

@@ -18,10 +18,17 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code lkstop [-f | -n | -r]}: stops the daemon through the admin API and waits for its
  * process to end. The options say what happens to the protected resources (taken out of
  * service, left running, or switched over) and whether the daemon comes back at boot.
+ * When {@code vigil.service} runs the daemon of this configuration, the mode still goes through
+ * the admin API (a {@code systemctl stop} could only send SIGTERM, which follows the shutdown
+ * strategy); systemd sees the daemon exit on its own, and {@code systemctl stop} afterwards
+ * settles the unit as stopped (it also cancels a restart that systemd may have scheduled).
+ * {@code KillMode=process} in the unit keeps systemd away from the resources {@code -f} leaves.
  */
 @Command(name = "lkstop", sortOptions = false, customSynopsis = "${COMMAND-FULL-NAME} [-f | -n | -r] [-c FILE]", separator = " ",
         description = {"Stop the Vigil daemon on this server.",
-                "Without options its resources are taken out of service first, and Vigil will not start at boot."},
+                "Without options its resources are taken out of service first, and Vigil will not start at boot.",
+                "When vigil.service runs the daemon of this configuration file, systemctl stop vigil.service "
+                        + "follows once the daemon has stopped."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the daemon stopped, or was not running",
                 "1:systemctl failed, -r without systemd, the daemon refused or did not stop in time (60 s, plus the time "
@@ -71,6 +78,7 @@ public final class LkStop implements Callable<Integer> {
         VigilConfig c = config.load(ctx);
         String server = c.serverName();
         bootSetting(server);
+        boolean underSystemd = ctx.services().manages(config.path(ctx));
 
         AdminClient api = new AdminClient(c.admin());
         Duration wait = stopTimeout != null ? stopTimeout
@@ -84,6 +92,7 @@ public final class LkStop implements Callable<Integer> {
                         + ") runs but its admin API does not answer (" + n.detail() + "); stop it with: kill "
                         + pid.getAsLong());
             }
+            settleUnit(underSystemd);
             ctx.out().println("Vigil is not running on server " + server + ".");
             return ExitCode.OK;
         }
@@ -98,8 +107,22 @@ public final class LkStop implements Callable<Integer> {
                     .findFirst().orElse("") + " is still running " + seconds(wait)
                     + " after the shutdown request; see 'lk_log log'");
         }
+        settleUnit(underSystemd);
         ctx.out().println("Vigil stopped on server " + server + ".");
         return ExitCode.OK;
+    }
+
+    /** Once the daemon is gone: {@code systemctl stop vigil.service}, so that systemd agrees (best effort). */
+    private void settleUnit(boolean underSystemd) {
+        if (!underSystemd) {
+            return;
+        }
+        ServiceManager.Outcome stopped = ctx.services().stop();
+        if (!stopped.ok()) {
+            ctx.out().flush();
+            ctx.err().println(spec.qualifiedName() + ": warning: systemd may restart Vigil: " + stopped.command()
+                    + " failed: " + stopped.message());
+        }
     }
 
     /** -r enables start at boot, before anything is stopped; otherwise start at boot is disabled (best effort). */

@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -39,7 +40,28 @@ public final class Main {
             ctx.err().flush();
             return ExitCode.USAGE;
         }
-        return execute(commandLine(args[0], ctx), Arrays.copyOfRange(args, 1, args.length), ctx);
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (args[0].equals("lcdstatus")) {
+            LcdStatus plain = LcdStatusFastPath.parse(rest, ctx);
+            if (plain != null) {
+                return runParsed("lcdstatus", plain, ctx);
+            }
+        }
+        return execute(commandLine(args[0], ctx), rest, ctx);
+    }
+
+    /** Runs a command whose arguments were parsed without picocli, with the same outcome handling. */
+    static int runParsed(String name, Callable<Integer> command, CliContext ctx) {
+        int code;
+        try {
+            code = command.call();
+        } catch (Exception e) {
+            ctx.out().flush();
+            code = report(name, e, ctx.err());
+        }
+        ctx.out().flush();
+        ctx.err().flush();
+        return code;
     }
 
     /** Runs an already built command with this class's error handling. */
@@ -90,8 +112,11 @@ public final class Main {
 
     private static int failure(Exception ex, CommandLine cl, ParseResult parsed) {
         cl.getOut().flush();
-        PrintWriter err = cl.getErr();
-        String name = cl.getCommandSpec().qualifiedName();
+        return report(cl.getCommandSpec().qualifiedName(), ex, cl.getErr());
+    }
+
+    /** Prints what ended command {@code name} and returns its exit code. */
+    private static int report(String name, Exception ex, PrintWriter err) {
         if (ex instanceof CommandFailure f) {
             for (String line : f.lines()) {
                 err.println(f.bare() ? line : name + ": " + line);

@@ -32,6 +32,7 @@ import picocli.CommandLine;
  */
 class LkStopCommandTest {
     private static final String TOKEN = "ab".repeat(32);
+    private static final String SHOW = "show --property=LoadState,ActiveState,MainPID,ExecStart vigil.service";
 
     @TempDir
     Path dir;
@@ -156,7 +157,8 @@ class LkStopCommandTest {
         assertEquals(0, r.exit(), r::toString);
         assertEquals("Vigil will start at boot on server n1 (systemctl enable vigil.service).\n"
                 + "Vigil stopped on server n1.\n", r.out());
-        assertEquals(List.of("enable vigil.service"), systemctlCalls());
+        // show: lkstop asks whether vigil.service runs this daemon (this systemctl says no unit is loaded).
+        assertEquals(List.of("enable vigil.service", SHOW), systemctlCalls());
         assertEquals(List.of("remove"), api.shutdownModes());
     }
 
@@ -178,7 +180,7 @@ class LkStopCommandTest {
         assertEquals(0, r.exit(), r::toString);
         assertEquals("Vigil will not start at boot on server n1 (systemctl disable vigil.service).\n"
                 + "Vigil stopped on server n1.\n", r.out());
-        assertEquals(List.of("disable vigil.service"), systemctlCalls());
+        assertEquals(List.of("disable vigil.service", SHOW), systemctlCalls());
     }
 
     @Test

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.RollingPolicy;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@link LogType} logger gets its own size-capped file in {@code logs.dir} that rolls to
  * {@code <base>.1.log} … {@code <base>.(max-files - 1).log}. The root logger (where Pekko logs
  * through pekko-slf4j) shares the main {@code log} file with {@link LogType#LOG}; WARN and above of
- * that main log are echoed to stdout, which systemd hands to the journal.
+ * that main log are echoed to stdout, which systemd hands to the journal (then with syslog
+ * priorities and without timestamps: {@link JournalLayout}).
  *
  * <p>Done in code rather than in a logback.xml because the directory, sizes and server name come
  * from the validated configuration, and the configuration is only known once it has been loaded.
@@ -58,7 +60,7 @@ public final class LogSetup {
 
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
-        root.addAppender(console(ctx, pattern));
+        root.addAppender(console(ctx, pattern, server));
         for (LogType type : LogType.values()) {
             RollingFileAppender<ILoggingEvent> appender = rollingFile(ctx, settings, type, pattern);
             Logger logger = ctx.getLogger(type.loggerName());
@@ -74,11 +76,22 @@ public final class LogSetup {
         }
     }
 
-    private static ConsoleAppender<ILoggingEvent> console(LoggerContext ctx, String pattern) {
+    private static ConsoleAppender<ILoggingEvent> console(LoggerContext ctx, String pattern, String server) {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(ctx);
         console.setName("stdout");
-        console.setEncoder(encoder(ctx, pattern));
+        if (JournalLayout.stdoutIsJournal(System.getenv())) {
+            JournalLayout layout = new JournalLayout(server);
+            layout.setContext(ctx);
+            layout.start();
+            LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+            encoder.setContext(ctx);
+            encoder.setLayout(layout);
+            encoder.start();
+            console.setEncoder(encoder);
+        } else {
+            console.setEncoder(encoder(ctx, pattern));
+        }
         ThresholdFilter warnAndAbove = new ThresholdFilter();
         warnAndAbove.setContext(ctx);
         warnAndAbove.setLevel(Level.WARN.levelStr);
