@@ -79,19 +79,7 @@ class ClusterFailureTest {
 
     @AfterAll
     static void stopCluster() {
-        List<CompletableFuture<Integer>> stopping = new ArrayList<>();
-        for (Daemon d : daemons) {
-            if (d != null && !d.whenStopped().toCompletableFuture().isDone()) {
-                stopping.add(d.stop().toCompletableFuture());
-            }
-        }
-        try {
-            CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("daemons did not stop", e);
-        } finally {
-            TestSupport.deleteRecursively(dir);
-        }
+        TestSupport.stopAll(daemons, dir);
     }
 
     @BeforeEach

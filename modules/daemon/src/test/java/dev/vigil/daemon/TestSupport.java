@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -279,6 +281,23 @@ public final class TestSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops every daemon still running (in parallel, 30 s at most) and deletes {@code dir}, even when a stop fails. */
+    public static void stopAll(Daemon[] daemons, Path dir) {
+        List<CompletableFuture<Integer>> stopping = new ArrayList<>();
+        for (Daemon d : daemons) {
+            if (d != null && !d.whenStopped().toCompletableFuture().isDone()) {
+                stopping.add(d.stop().toCompletableFuture());
+            }
+        }
+        try {
+            CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("daemons did not stop", e);
+        } finally {
+            deleteRecursively(dir);
         }
     }
 
