@@ -27,6 +27,7 @@ public final class Daemon {
     private static final Duration RETRY_DELAY = Duration.ofSeconds(2);
 
     private final VigilConfig config;
+    private final Environment env;
     private final String adminToken;
     private final Config pekkoConfig;
     private final Runnable onFinalStop;
@@ -41,8 +42,9 @@ public final class Daemon {
     private volatile boolean stopRequested;
     private long lastIncarnation;
 
-    private Daemon(VigilConfig config, String adminToken, Config pekkoOverrides, Runnable onFinalStop) {
+    private Daemon(VigilConfig config, Environment env, String adminToken, Config pekkoOverrides, Runnable onFinalStop) {
         this.config = config;
+        this.env = env;
         this.adminToken = adminToken;
         this.pekkoConfig = pekkoOverrides.withFallback(PekkoSettings.toConfig(config)).resolve();
         this.onFinalStop = onFinalStop;
@@ -62,7 +64,13 @@ public final class Daemon {
 
     /** As {@link #start(VigilConfig, String, Runnable)}, with Pekko settings over the generated ones (tests). */
     public static Daemon start(VigilConfig config, String adminToken, Config pekkoOverrides, Runnable onFinalStop) {
-        Daemon daemon = new Daemon(config, adminToken, pekkoOverrides, onFinalStop);
+        return start(config, Environment.real(config), adminToken, pekkoOverrides, onFinalStop);
+    }
+
+    /** As {@link #start(VigilConfig, String, Config, Runnable)}, acting through {@code env} (the failure simulations). */
+    public static Daemon start(VigilConfig config, Environment env, String adminToken, Config pekkoOverrides,
+                               Runnable onFinalStop) {
+        Daemon daemon = new Daemon(config, env, adminToken, pekkoOverrides, onFinalStop);
         daemon.launch(false);
         return daemon;
     }
@@ -93,7 +101,7 @@ public final class Daemon {
     private synchronized void launch(boolean rejoining) {
         lastIncarnation = Math.max(System.currentTimeMillis(), lastIncarnation + 1);
         ActorSystem<Guardian.Command> sys = ActorSystem.create(
-                Guardian.create(config, adminToken, lastIncarnation, rejoining), config.cluster().name(), pekkoConfig);
+                Guardian.create(config, env, adminToken, lastIncarnation, rejoining), config.cluster().name(), pekkoConfig);
         system = sys;
         CoordinatedShutdown cs = CoordinatedShutdown.get(sys);
         cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "vigil-shutdown-initiated", () -> {
@@ -112,6 +120,7 @@ public final class Daemon {
         cs.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "vigil-shutdown-complete", () -> {
             if (!rejoinsAfter(cs.getShutdownReason())) {
                 log.shutdownComplete();
+                env.fencing().close();
                 onFinalStop.run();
             }
             return CompletableFuture.completedFuture(Done.getInstance());

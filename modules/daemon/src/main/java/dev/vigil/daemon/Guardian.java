@@ -13,7 +13,7 @@ import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
 import dev.vigil.daemon.remote.RemoteCommand;
 import dev.vigil.daemon.remote.RemoteExec;
-import dev.vigil.kits.KitOptions;
+import dev.vigil.core.placement.Shutdown;
 import dev.vigil.kits.process.CommandRunner;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -87,9 +87,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
      * @param incarnation when this actor system started (epoch ms); orders this server's reports
      * @param rejoining   true when this actor system replaces one that was downed
      */
-    public static Behavior<Command> create(VigilConfig config, String adminToken, long incarnation, boolean rejoining) {
+    public static Behavior<Command> create(VigilConfig config, Environment env, String adminToken, long incarnation,
+                                           boolean rejoining) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new Guardian(ctx, timers, config, adminToken, incarnation, rejoining)));
+                new Guardian(ctx, timers, config, env, adminToken, incarnation, rejoining)));
     }
 
     /** How long to wait for this server to join before announcing startup anyway: twice the failure detector's bound. */
@@ -98,8 +99,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         return twice.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : twice;
     }
 
-    private Guardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, VigilConfig config, String adminToken,
-                     long incarnation, boolean rejoining) {
+    private Guardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, VigilConfig config, Environment env,
+                     String adminToken, long incarnation, boolean rejoining) {
         super(ctx);
         this.config = config;
         this.rejoining = rejoining;
@@ -111,10 +112,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         ActorRef<DowningRule.Command> downing = ctx.spawn(DowningRule.create(config, log), "downing");
         ctx.spawn(CommPathMonitor.create(config, incarnation, board, downing, log), "comm-paths");
         Executor kitExecutor = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(PekkoSettings.KIT_DISPATCHER));
-        KitOptions kitOptions = KitOptions.of(config);
         for (HierarchyConfig h : config.localHierarchies()) {
-            supervisors.put(h.tag(), ctx.spawn(HierarchySupervisor.create(h, config.serverName(), kitOptions, kitExecutor,
-                    board, log), HierarchySupervisor.actorName("hierarchy-", h.tag())));
+            supervisors.put(h.tag(), ctx.spawn(HierarchySupervisor.create(config, h, env.kits(), kitExecutor,
+                    board, env.fencing(), log), HierarchySupervisor.actorName("hierarchy-", h.tag())));
         }
         stopHierarchiesOnShutdown(ctx.getSystem());
 
@@ -166,10 +166,10 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         Duration timeout = system.settings().config().getDuration("pekko.coordinated-shutdown.phases."
                 + PekkoSettings.HIERARCHIES_PHASE + ".timeout");
         cs.addTask(PekkoSettings.HIERARCHIES_PHASE, "vigil-stop-hierarchies", () -> {
-            boolean remove = StopReason.takesHierarchiesOutOfService(cs.getShutdownReason());
+            Shutdown how = StopReason.shutdown(cs.getShutdownReason(), config.shutdownStrategy());
             CompletableFuture<?>[] stopped = supervisors.values().stream()
                     .map(s -> AskPattern.<HierarchySupervisor.Command, Done>ask(s,
-                            replyTo -> new HierarchySupervisor.Shutdown(remove, replyTo), timeout, system.scheduler())
+                            replyTo -> new HierarchySupervisor.Shutdown(how, replyTo), timeout, system.scheduler())
                             .toCompletableFuture())
                     .toArray(CompletableFuture[]::new);
             return CompletableFuture.allOf(stopped).thenApply(v -> Done.getInstance());

@@ -1,5 +1,8 @@
 package dev.vigil.daemon;
 
+import dev.vigil.core.ShutdownStrategy;
+import dev.vigil.core.placement.Shutdown;
+import dev.vigil.core.placement.StopMode;
 import java.util.Optional;
 import org.apache.pekko.actor.CoordinatedShutdown;
 
@@ -11,22 +14,31 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 public sealed interface StopReason extends CoordinatedShutdown.Reason {
 
     /**
-     * Whether a stop for {@code reason} takes this server's hierarchies out of service first:
-     * yes for {@code lkstop} (mode remove; switchover too, as nothing moves the hierarchies to a
-     * backup yet), a signal or any other stop; no for {@code lkstop -f} (leave-running), for a
-     * daemon that could not start (it may share the server with a running one), and for a server
-     * downed by the cluster, whose next incarnation adopts what still runs.
+     * What a stop for {@code reason} does with this server's hierarchies: {@code lkstop} (mode
+     * remove), a signal or any other stop follows the configured shutdown strategy; {@code lkstop -n}
+     * switches over regardless; {@code lkstop -f}, and a daemon that could not start (it may share
+     * the server with a running one), leave them running. A server downed by the majority takes them
+     * out of service without moving them: the majority's side takes them over.
      */
-    static boolean takesHierarchiesOutOfService(Optional<CoordinatedShutdown.Reason> reason) {
+    static Shutdown shutdown(Optional<CoordinatedShutdown.Reason> reason, ShutdownStrategy strategy) {
         if (reason.isEmpty()) {
-            return true;
+            return new Shutdown(StopMode.PLAIN, strategy);
         }
         CoordinatedShutdown.Reason r = reason.get();
         if (r instanceof AdminRequest request) {
-            return request.mode() != ShutdownMode.LEAVE_RUNNING;
+            return switch (request.mode()) {
+                case REMOVE -> new Shutdown(StopMode.PLAIN, strategy);
+                case SWITCHOVER -> new Shutdown(StopMode.SWITCHOVER, strategy);
+                case LEAVE_RUNNING -> new Shutdown(StopMode.LEAVE_RUNNING, strategy);
+            };
         }
-        return !(r instanceof StartupFailed) && r != CoordinatedShutdown.clusterDowningReason()
-                && r != CoordinatedShutdown.clusterLeavingReason();
+        if (r instanceof StartupFailed) {
+            return new Shutdown(StopMode.LEAVE_RUNNING, strategy);
+        }
+        if (r == CoordinatedShutdown.clusterDowningReason() || r == CoordinatedShutdown.clusterLeavingReason()) {
+            return new Shutdown(StopMode.PLAIN, ShutdownStrategy.DO_NOT_SWITCHOVER);
+        }
+        return new Shutdown(StopMode.PLAIN, strategy);
     }
 
     /** Exit code of the daemon process when it stops for this reason. */

@@ -3,7 +3,7 @@ package dev.vigil.guard;
 import dev.vigil.guard.fence.FenceList;
 import dev.vigil.guard.fence.ProcStat;
 import dev.vigil.guard.fence.Tokens;
-import dev.vigil.guard.lease.LeaseTimings;
+import dev.vigil.core.config.LeaseTimings;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.vigil.core.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -9,16 +10,23 @@ import java.util.Optional;
  * further networks ({@code comm-paths}) the servers heartbeat each other over besides the
  * cluster connection. {@code downAfter} is how long a server must be DEAD on every comm path
  * before a server that sees a majority removes it from the membership (after which it can rejoin
- * only by restarting).
+ * only by restarting). {@code fencing} says how a server proves it may run a hierarchy.
  */
 public record ClusterSettings(String name, List<ServerConfig> servers, FailureDetectorSettings failureDetector,
-                              Duration downAfter, List<CommPathNetwork> commPaths) {
+                              Duration downAfter, List<CommPathNetwork> commPaths, FencingSettings fencing) {
 
     /** The priority of the cluster (Pekko) connection, the first comm path between any two servers. */
     public static final int CLUSTER_PATH_PRIORITY = 1;
 
     public ClusterSettings {
         commPaths = List.copyOf(commPaths);
+        Objects.requireNonNull(fencing, "fencing");
+    }
+
+    /** A cluster with the default fencing (quorum, guard on, no lease device). */
+    public ClusterSettings(String name, List<ServerConfig> servers, FailureDetectorSettings failureDetector,
+                           Duration downAfter, List<CommPathNetwork> commPaths) {
+        this(name, servers, failureDetector, downAfter, commPaths, FencingSettings.DEFAULTS);
     }
 
     /** A cluster whose servers talk over the cluster connection only. */

@@ -31,6 +31,9 @@ import java.util.Set;
  * entry does not hide the problems of the others.
  */
 final class ConfigValidator {
+    /** Servers one lease device serves: the slots per lease the daemon formats it with. */
+    static final int DISK_LEASE_MAX_SERVERS = 8;
+
     private final Problems problems;
     private final ConfigObject referenceVigil;
     /** Every server name written in cluster.servers (even in an entry with other problems). */
@@ -172,10 +175,72 @@ final class ConfigValidator {
         List<CommPathNetwork> networks = commPaths.read(c);
         FailureDetectorSettings fd = failureDetector(c.object("failure-detector"));
         Duration downAfter = c.duration("down-after", Duration.ofMillis(100), Duration.ofMinutes(10));
-        if (name == null || fd == null || downAfter == null || !allValid || servers.isEmpty() || networks == null) {
+        FencingSettings fencing = fencing(c.object("fencing"), servers.size());
+        if (name == null || fd == null || downAfter == null || !allValid || servers.isEmpty() || networks == null
+                || fencing == null) {
             return null;
         }
-        return new ClusterSettings(name, List.copyOf(servers.values()), fd, downAfter, networks);
+        return new ClusterSettings(name, List.copyOf(servers.values()), fd, downAfter, networks, fencing);
+    }
+
+    /** cluster.fencing: the lease device (optional), the guard switch and the clocks, checked as one set. */
+    private FencingSettings fencing(ConfigReader f, int servers) {
+        if (f == null) {
+            return null;
+        }
+        String device = f.text("lease-device");
+        device = device == null ? null : device.trim();
+        Optional<Path> leaseDevice = Optional.empty();
+        if (device != null && !device.isEmpty()) {
+            if (!device.startsWith("/")) {
+                f.problem("lease-device", "must be an absolute path of a block device, not '" + device + "'");
+                device = null;
+            } else if (servers > DISK_LEASE_MAX_SERVERS) {
+                f.problem("lease-device", "the disk lease has slots for " + DISK_LEASE_MAX_SERVERS
+                        + " servers; this cluster has " + servers);
+                device = null;
+            } else {
+                leaseDevice = Optional.of(Path.of(device));
+            }
+        }
+        Boolean guard = f.bool("guard");
+        Duration max = Duration.ofMinutes(1);
+        Duration renewInterval = f.duration("renew-interval", Duration.ofMillis(10), max);
+        Duration ioTimeout = f.duration("io-timeout", Duration.ofMillis(10), max);
+        Duration renewTimeout = f.duration("renew-timeout", Duration.ofMillis(10), max);
+        Duration guardTimeout = f.duration("guard-timeout", Duration.ofMillis(10), max);
+        Duration fenceTimeout = f.duration("fence-timeout", Duration.ofMillis(10), max);
+        Duration margin = f.duration("safety-margin", Duration.ofMillis(10), max);
+        Duration leaseTimeout = f.duration("lease-timeout", Duration.ofMillis(10), max);
+        if (device == null || guard == null || renewInterval == null || ioTimeout == null || renewTimeout == null
+                || guardTimeout == null || fenceTimeout == null || margin == null || leaseTimeout == null) {
+            return null;
+        }
+        List<String> unsafe = LeaseTimings.problems(renewInterval, ioTimeout, renewTimeout, guardTimeout, fenceTimeout,
+                margin, leaseTimeout);
+        if (!unsafe.isEmpty()) {
+            unsafe.forEach(p -> f.problem(timingKey(f, p), p));
+            return null;
+        }
+        return new FencingSettings(leaseDevice, guard, new LeaseTimings(renewInterval, ioTimeout, renewTimeout,
+                guardTimeout, fenceTimeout, margin, leaseTimeout));
+    }
+
+    /** The key an unsafe-timings message is reported at: the first one it names that the operator wrote. */
+    private static String timingKey(ConfigReader f, String problem) {
+        for (String key : List.of("renew-interval", "io-timeout", "renew-timeout", "guard-timeout", "fence-timeout",
+                "safety-margin", "lease-timeout")) {
+            if (problem.startsWith(key) && f.written(key)) {
+                return key;
+            }
+        }
+        for (String key : List.of("renew-interval", "io-timeout", "renew-timeout", "guard-timeout", "fence-timeout",
+                "safety-margin", "lease-timeout")) {
+            if (problem.contains(key) && f.written(key)) {
+                return key;
+            }
+        }
+        return "lease-timeout";
     }
 
     private static FailureDetectorSettings failureDetector(ConfigReader f) {

@@ -4,12 +4,15 @@ import dev.vigil.core.CommPathState;
 import dev.vigil.core.ResourceState;
 import dev.vigil.core.ServerState;
 import dev.vigil.core.config.HierarchyConfig;
+import dev.vigil.core.placement.Claim;
+import dev.vigil.core.placement.Shutdown;
 import dev.vigil.core.config.ResourceConfig;
 import dev.vigil.core.config.ServerConfig;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.core.status.CommPathStatus;
 import dev.vigil.core.status.HierarchyInfo;
+import dev.vigil.core.status.PlacementStatus;
 import dev.vigil.core.status.ResourceStatus;
 import dev.vigil.core.status.ServerStatus;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -59,6 +63,31 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     public record ResourceChanged(String tag, ResourceStatus status) implements Command {
     }
 
+    /** From a hierarchy's placement: its claim (published) and the reason of its latest decision (shown). */
+    public record ClaimChanged(String tag, Claim claim, PlacementStatus placement) implements Command {
+    }
+
+    /** From the placement: whether this server may run hierarchies now (quorum or disk lease). */
+    public record EntitlementChanged(boolean entitled) implements Command {
+    }
+
+    /** This server is stopping, and how: published so that the others take over or leave things alone. */
+    public record ShutdownStarted(Shutdown shutdown) implements Command {
+    }
+
+    /** Everything the placement decides from: the latest report of every server (this one's included) and their states. */
+    public record GetReports(ActorRef<Reports> replyTo) implements Command {
+    }
+
+    /**
+     * @param reports server → its latest report (absent: never reported)
+     * @param states  server → ALIVE or DEAD as seen from here (this server is ALIVE)
+     * @param paths   server → how many of its comm paths from here are ALIVE
+     */
+    public record Reports(Map<String, ServerReport> reports, Map<String, ServerState> states,
+                          Map<String, Integer> paths) {
+    }
+
     private record ReportReceived(ServerReport report) implements Command {
     }
 
@@ -74,6 +103,10 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     private final Map<String, ResourceStatus> ownResources = new LinkedHashMap<>();
     private final Map<String, ServerReport> peers = new HashMap<>();
     private List<CommPathStatus> ownPaths = List.of();
+    private final Map<String, Claim> ownClaims = new LinkedHashMap<>();
+    private final Map<String, PlacementStatus> placements = new LinkedHashMap<>();
+    private boolean entitled;
+    private Optional<Shutdown> shutdown = Optional.empty();
     private long seq;
 
     /**
@@ -114,6 +147,20 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
                 .onMessage(CommPathsChanged.class, this::onCommPathsChanged)
                 .onMessage(ResourceChanged.class, this::onResourceChanged)
                 .onMessage(ReportReceived.class, this::onReportReceived)
+                .onMessage(ClaimChanged.class, msg -> {
+                    placements.put(msg.tag(), msg.placement());
+                    return msg.claim().equals(ownClaims.put(msg.tag(), msg.claim())) ? this : publish();
+                })
+                .onMessage(EntitlementChanged.class, msg -> {
+                    boolean changed = entitled != msg.entitled();
+                    entitled = msg.entitled();
+                    return changed ? publish() : this;
+                })
+                .onMessage(ShutdownStarted.class, msg -> {
+                    shutdown = Optional.of(msg.shutdown());
+                    return publish();
+                })
+                .onMessage(GetReports.class, this::onGetReports)
                 .onMessageEquals(PublishTick.INSTANCE, this::publish)
                 .build();
     }
@@ -136,7 +183,8 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
 
     private ServerReport ownReport() {
         return new ServerReport(self, incarnation, seq, Instant.now(), config.shutdownStrategy(), ownPaths,
-                Collections.unmodifiableMap(new LinkedHashMap<>(ownResources)));
+                Collections.unmodifiableMap(new LinkedHashMap<>(ownResources)), entitled, shutdown,
+                Collections.unmodifiableMap(new LinkedHashMap<>(ownClaims)));
     }
 
     private Behavior<Command> onReportReceived(ReportReceived msg) {
@@ -157,7 +205,24 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
 
     private Behavior<Command> onGetStatus(GetStatus msg) {
         List<ServerStatus> servers = config.cluster().servers().stream().map(this::serverStatus).toList();
-        msg.replyTo().tell(new ClusterStatus(self, config.cluster().name(), Instant.now(), servers, hierarchies));
+        msg.replyTo().tell(new ClusterStatus(self, config.cluster().name(), Instant.now(), servers, hierarchies,
+                List.copyOf(placements.values())));
+        return this;
+    }
+
+    private Behavior<Command> onGetReports(GetReports msg) {
+        Map<String, ServerReport> reports = new HashMap<>(peers);
+        reports.put(self, ownReport());
+        Map<String, ServerState> states = new HashMap<>();
+        Map<String, Integer> paths = new HashMap<>();
+        for (ServerConfig server : config.cluster().servers()) {
+            int alive = (int) ownPaths.stream()
+                    .filter(p -> p.to().equals(server.name()) && p.state() == CommPathState.ALIVE).count();
+            boolean me = server.name().equals(self);
+            states.put(server.name(), me || alive > 0 ? ServerState.ALIVE : ServerState.DEAD);
+            paths.put(server.name(), me ? config.cluster().servers().size() : alive);
+        }
+        msg.replyTo().tell(new Reports(Map.copyOf(reports), Map.copyOf(states), Map.copyOf(paths)));
         return this;
     }
 

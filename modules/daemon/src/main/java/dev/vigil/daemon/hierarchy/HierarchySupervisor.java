@@ -5,14 +5,18 @@ import dev.vigil.core.ResourceType;
 import dev.vigil.core.config.HierarchyConfig;
 import dev.vigil.core.config.ResourceConfig;
 import dev.vigil.core.status.ActionOutcome;
-import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.core.status.ResourceStatus;
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.placement.HierarchyReport;
+import dev.vigil.daemon.cluster.HierarchyPlacement;
 import dev.vigil.daemon.cluster.StatusBoard;
+import dev.vigil.daemon.cluster.fencing.Fencing;
+import dev.vigil.daemon.cluster.fencing.Ownership;
 import dev.vigil.daemon.notify.OperatorLog;
 import dev.vigil.kits.Failure;
 import dev.vigil.kits.FailureKind;
 import dev.vigil.kits.KitEvent;
-import dev.vigil.kits.KitOptions;
+import dev.vigil.kits.RecoveryKit;
 import dev.vigil.kits.Presence;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -33,22 +37,22 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * One resource hierarchy on this server: one {@link ResourceActor} per resource, and every
+ * One resource hierarchy on this server: one {@link ResourceActor} per resource, and every local
  * decision about them. It brings the hierarchy in service bottom-up (a failed restore takes out
  * again what it had started) and out of service top-down; at start it adopts a hierarchy found
- * running or cleans up one found half running, then restores it automatically where
- * {@link StartupRestoreRule} allows; it carries out the operator's actions; and it is the
- * escalation path of a failure, read top to bottom:
+ * running or cleans up one found half running. Where the hierarchy should run is not its call: its
+ * child {@link HierarchyPlacement} decides that cluster-wide and sends {@link Apply}; the
+ * operator's actions go there too. It is the escalation path of a failure, read top to bottom:
  * <ol>
  * <li>a resource's check fails → {@link CheckFailed} arrives here;</li>
  * <li>{@link #localRecovery}: recover up to {@code local-recovery-attempts} times, logged in the
  *     manual's shapes — unless the failure is MISCONFIGURED or NOT_AVAILABLE_HERE, where
  *     recovering in place cannot help;</li>
- * <li>{@link #escalate}: the hierarchy leaves this server.</li>
+ * <li>{@link #escalate}: the hierarchy is taken out of service here and reported FAILED; the
+ *     placement then fails it over to the next server by priority.</li>
  * </ol>
  * One operation runs at a time (it is a sequence of resource steps); whatever arrives meanwhile
  * waits in a stash. Every state change of a resource passes through here to the status board.
@@ -76,8 +80,16 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
         INSTANCE
     }
 
-    /** The daemon stops: no more recovery or actions; take the hierarchy out of service first if asked. */
-    public record Shutdown(boolean takeOutOfService, ActorRef<Done> replyTo) implements Command {
+    /** The daemon stops ({@code shutdown} says how): no more recovery; the placement moves or stops the hierarchy. */
+    public record Shutdown(dev.vigil.core.placement.Shutdown shutdown, ActorRef<Done> replyTo) implements Command {
+    }
+
+    /**
+     * From the placement: restore, remove or restart the hierarchy here, as decided at
+     * {@code generation} for {@code reason}; {@code replyTo} is the operator waiting for it, if any.
+     */
+    public record Apply(HierarchyAction action, long generation, String reason,
+                        Optional<ActorRef<StatusReply<ActionOutcome>>> replyTo) implements Command {
     }
 
     /** A step of the running operation is done (see {@link StepRunner}). */
@@ -87,55 +99,55 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
     private record Probed(String tag, Presence presence) implements Command {
     }
 
-    private enum StartupRestoreDue implements Command {
-        INSTANCE
-    }
-
-    private record StatusForStartup(Optional<ClusterStatus> status) implements Command {
-    }
-
-    private record StatusForAction(PerformAction request, Optional<ClusterStatus> status) implements Command {
-    }
-
     /** Why a hierarchy leaves this server: which resource failed, on which event, and how far recovery got. */
     record Escalation(String tag, KitEvent event, Failure failure, String how) {
     }
 
     /** How long after joining the cluster the automatic restore is decided: one status report round and a margin. */
-    static final Duration STARTUP_SETTLE = StatusBoard.PUBLISH_INTERVAL.plusMillis(500);
+    public static final Duration STARTUP_SETTLE = StatusBoard.PUBLISH_INTERVAL.plusMillis(500);
 
     private final HierarchyConfig hierarchy;
     private final String self;
     private final ActorRef<StatusBoard.Command> board;
     private final OperatorLog log;
-    private final TimerScheduler<Command> timers;
     private final StepRunner steps;
+    private final ActorRef<HierarchyPlacement.Command> placement;
     private final Map<String, Presence> presences = new LinkedHashMap<>();
-    private boolean joined;
-    private boolean operatorRemoved;
     private boolean shuttingDown;
+    /** The operator asked for a remove, which waits behind a recovery under way: no further attempt. */
+    private boolean removalRequested;
+    /** Why the hierarchy failed here (set by an escalation, cleared by the next restore): reported FAILED. */
+    private Optional<dev.vigil.core.placement.Failure> failedHere = Optional.empty();
+    private HierarchyPlacement.Local lastLocal;
 
     /**
+     * @param kits     the recovery kit of each resource (the real ones; in-memory ones in the failure simulations)
      * @param executor the blocking dispatcher the resources' kit calls run on
+     * @param fencing  this server's fencing guard, armed while the hierarchy may run here
      */
-    public static Behavior<Command> create(HierarchyConfig hierarchy, String self, KitOptions kitOptions, Executor executor,
-                                           ActorRef<StatusBoard.Command> board, OperatorLog log) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(1000, stash ->
-                new HierarchySupervisor(ctx, timers, stash, hierarchy, self, kitOptions, executor, board, log))));
+    public static Behavior<Command> create(VigilConfig config, HierarchyConfig hierarchy,
+                                           Function<ResourceConfig, RecoveryKit> kits, Executor executor,
+                                           ActorRef<StatusBoard.Command> board, Fencing fencing, OperatorLog log) {
+        return Behaviors.setup(ctx -> Behaviors.withStash(1000, stash ->
+                new HierarchySupervisor(ctx, stash, config, hierarchy, kits, executor, board, fencing, log)));
     }
 
-    private HierarchySupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, StashBuffer<Command> stash,
-                                HierarchyConfig hierarchy, String self, KitOptions kitOptions, Executor executor,
-                                ActorRef<StatusBoard.Command> board, OperatorLog log) {
+    private HierarchySupervisor(ActorContext<Command> ctx, StashBuffer<Command> stash, VigilConfig config,
+                                HierarchyConfig hierarchy, Function<ResourceConfig, RecoveryKit> kits, Executor executor,
+                                ActorRef<StatusBoard.Command> board, Fencing fencing, OperatorLog log) {
         super(ctx);
+        this.self = config.serverName();
         this.steps = new StepRunner(ctx, stash, hierarchy, self, log);
         steps.owner(this);
         this.hierarchy = hierarchy;
-        this.self = self;
         this.board = board;
         this.log = log;
-        this.timers = timers;
-        steps.spawnResources(kitOptions, executor);
+        Ownership ownership = new Ownership();
+        steps.gate(ownership::mayStart);
+        steps.onChange(this::reportLocal);
+        this.placement = ctx.spawn(HierarchyPlacement.create(config, hierarchy, board, ctx.getSelf(), fencing, ownership,
+                log), "placement");
+        steps.spawnResources(kits, executor);
         steps.begin("probing the resources at start");
         steps.probeAll(Probed::new);
     }
@@ -151,32 +163,31 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
                 .onMessage(ResourceChanged.class, msg -> {
                     steps.note(msg.tag(), msg.status());
                     board.tell(new StatusBoard.ResourceChanged(msg.tag(), msg.status()));
+                    reportLocal();
                     return this;
                 })
-                .onMessage(StepDone.class, steps::onStepDone)
+                .onMessage(StepDone.class, msg -> {
+                    Behavior<Command> next = steps.onStepDone(msg);
+                    reportLocal();
+                    return next;
+                })
                 .onMessage(Probed.class, this::onProbed)
-                .onMessage(StatusForStartup.class, this::onStatusForStartup)
-                .onMessage(StatusForAction.class, this::onStatusForAction)
                 .onMessageEquals(ClusterJoined.INSTANCE, () -> {
-                    if (!joined) {
-                        joined = true;
-                        timers.startSingleTimer(StartupRestoreDue.INSTANCE, STARTUP_SETTLE);
-                    }
+                    placement.tell(HierarchyPlacement.Joined.INSTANCE);
                     return this;
                 })
                 .onMessage(PerformAction.class, msg -> {
-                    if (msg.action() == HierarchyAction.REMOVE) {
-                        operatorRemoved = true; // at once: a recovery under way makes no further attempt
-                    }
-                    return steps.whenIdle(msg, () -> onPerformAction(msg));
+                    removalRequested |= msg.action() == HierarchyAction.REMOVE;
+                    placement.tell(new HierarchyPlacement.OperatorAction(msg.action(), msg.requestedTag(), msg.replyTo()));
+                    return this;
                 })
+                .onMessage(Apply.class, msg -> steps.whenIdle(msg, () -> onApply(msg)))
                 .onMessage(Shutdown.class, msg -> {
                     shuttingDown = true;
-                    return steps.whenIdle(msg, () -> onShutdown(msg));
+                    placement.tell(new HierarchyPlacement.Stop(msg.shutdown(), msg.replyTo()));
+                    return this;
                 })
                 .onMessage(CheckFailed.class, msg -> steps.whenIdle(msg, () -> onCheckFailed(msg)))
-                .onMessageEquals(StartupRestoreDue.INSTANCE,
-                        () -> steps.whenIdle(StartupRestoreDue.INSTANCE, this::onStartupRestoreDue))
                 .build();
     }
 
@@ -193,94 +204,97 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
         if (presences.values().stream().allMatch(p -> p == Presence.RUNNING)) {
             log.hierarchyAdopted(hierarchy.tag());
             return steps.run(hierarchy.restoreOrder().stream().map(r -> steps.adopt(r.tag())).toList(), false,
-                    outcomes -> steps.finish());
+                    outcomes -> done());
         }
         if (found.isEmpty()) {
-            return steps.finish();
+            return done();
         }
         log.hierarchyPartlyRunning(hierarchy.tag(), String.join(", ", found));
         return steps.run(hierarchy.removeOrder().stream().filter(r -> presences.get(r.tag()) != Presence.STOPPED)
                 .map(r -> steps.remove(r.tag(), ResourceState.OSU, "out of service: was partly in service at start"))
-                .toList(), false, outcomes -> steps.finish());
+                .toList(), false, outcomes -> done());
     }
 
-    private Behavior<Command> onStartupRestoreDue() {
-        if (shuttingDown || operatorRemoved || steps.anyInService()) {
-            return this;
-        }
-        steps.begin("deciding the automatic restore");
-        askBoard(StatusForStartup::new);
-        return this;
-    }
+    // ---- what the placement decided ----
 
-    private Behavior<Command> onStatusForStartup(StatusForStartup msg) {
-        if (msg.status().isEmpty()) {
-            log.automaticRestore(hierarchy.tag(), false, "the status board did not answer");
-            return steps.finish();
-        }
-        StartupRestoreRule.Decision d = StartupRestoreRule.decide(hierarchy, self, msg.status().get());
-        log.automaticRestore(hierarchy.tag(), d.restore(), d.reason());
-        return d.restore() ? steps.restoreHierarchy(HierarchyAction.RESTORE, "automatic restore at start", outcome -> { }) : steps.finish();
-    }
-
-    // ---- the operator's actions ----
-
-    private Behavior<Command> onPerformAction(PerformAction msg) {
-        if (shuttingDown) {
-            msg.replyTo().tell(StatusReply.error("Vigil is shutting down on server \"" + self + "\""));
-            return this;
-        }
-        log.actionRequested(msg.action().wireName(), hierarchy.tag(), msg.requestedTag());
-        steps.begin(msg.action().wireName() + " requested by the operator");
-        if (msg.action() == HierarchyAction.REMOVE) {
-            return steps.removeHierarchy("taken out of service by the operator (remove)", Optional.empty(), outcomes -> {
-                boolean ok = outcomes.stream().allMatch(ResourceActor.Outcome::succeeded);
-                String what = ok ? "hierarchy \"" + hierarchy.tag() + "\" is out of service on " + self
-                        : "hierarchy \"" + hierarchy.tag() + "\" is not fully out of service on " + self + ": "
-                        + StepRunner.firstFailure(outcomes);
-                log.hierarchyOutOfService(hierarchy.tag(), ok ? "remove requested by the operator" : what);
-                msg.replyTo().tell(StatusReply.success(steps.outcome(msg.action(), ok, what)));
-                return steps.finish();
-            });
-        }
-        askBoard(status -> new StatusForAction(msg, status));
-        return this;
-    }
-
-    private Behavior<Command> onStatusForAction(StatusForAction msg) {
-        PerformAction request = msg.request();
-        Optional<String> refusal = msg.status().isEmpty()
-                ? Optional.of("cannot tell whether another server has it in service: the status board did not answer")
-                : Optional.of(StartupRestoreRule.inServiceElsewhere(hierarchy, self, msg.status().get()))
-                        .filter(servers -> !servers.isEmpty())
-                        .map(servers -> "hierarchy \"" + hierarchy.tag() + "\" is in service on " + String.join(", ", servers)
-                                + "; take it out of service there first (perform_action -t " + hierarchy.tag()
-                                + " -a remove on " + servers.get(0) + ")");
-        if (refusal.isPresent()) {
-            log.actionRefused(request.action().wireName(), hierarchy.tag(), refusal.get());
-            request.replyTo().tell(StatusReply.error(refusal.get()));
-            return steps.finish();
-        }
-        operatorRemoved = false;
-        Consumer<ActionOutcome> reply = o -> request.replyTo().tell(StatusReply.success(o));
-        if (request.action() == HierarchyAction.RESTORE) {
-            return steps.restoreHierarchy(HierarchyAction.RESTORE, "restore requested by the operator", reply);
-        }
-        return steps.removeHierarchy("out of service for a restart requested by the operator", Optional.empty(), outcomes -> {
-            if (outcomes.stream().allMatch(ResourceActor.Outcome::succeeded)) {
-                return steps.restoreHierarchy(HierarchyAction.RESTART, "restart requested by the operator", reply);
+    private Behavior<Command> onApply(Apply msg) {
+        String tag = hierarchy.tag();
+        Consumer<ActionOutcome> reply = o -> msg.replyTo().ifPresent(r -> r.tell(StatusReply.success(o)));
+        boolean anything = hierarchy.resources().stream().map(r -> steps.stateOf(r.tag()))
+                .anyMatch(st -> st.inService() || st == ResourceState.ILLSTATE);
+        boolean all = hierarchy.resources().stream().allMatch(r -> steps.stateOf(r.tag()) == ResourceState.ISP);
+        switch (msg.action()) {
+            case RESTORE -> {
+                if (all) {
+                    reply.accept(steps.outcome(HierarchyAction.RESTORE, true,
+                            "hierarchy \"" + tag + "\" is in service on " + self));
+                    return this;
+                }
+                failedHere = Optional.empty();
+                steps.begin("restore: " + msg.reason());
+                return steps.restoreHierarchy(HierarchyAction.RESTORE, msg.reason(), reply);
             }
-            reply.accept(steps.outcome(HierarchyAction.RESTART, false, "the restart stopped before the restore: "
-                    + StepRunner.firstFailure(outcomes)));
-            return steps.finish();
-        });
+            case REMOVE -> {
+                removalRequested = false;
+                if (!anything) {
+                    reply.accept(steps.outcome(HierarchyAction.REMOVE, true,
+                            "hierarchy \"" + tag + "\" is out of service on " + self));
+                    return this;
+                }
+                steps.begin("remove: " + msg.reason());
+                return steps.removeHierarchy(msg.reason(), Optional.empty(), outcomes -> {
+                    boolean ok = outcomes.stream().allMatch(ResourceActor.Outcome::succeeded);
+                    String what = ok ? "hierarchy \"" + tag + "\" is out of service on " + self
+                            : "hierarchy \"" + tag + "\" is not fully out of service on " + self + ": "
+                            + StepRunner.firstFailure(outcomes);
+                    log.hierarchyOutOfService(tag, ok ? msg.reason() : what);
+                    reply.accept(steps.outcome(HierarchyAction.REMOVE, ok, what));
+                    return done();
+                });
+            }
+            case RESTART -> {
+                steps.begin("restart requested by the operator");
+                return steps.removeHierarchy("out of service for a restart requested by the operator", Optional.empty(),
+                        outcomes -> {
+                            if (outcomes.stream().allMatch(ResourceActor.Outcome::succeeded)) {
+                                return steps.restoreHierarchy(HierarchyAction.RESTART, "restart requested by the operator",
+                                        reply);
+                            }
+                            reply.accept(steps.outcome(HierarchyAction.RESTART, false,
+                                    "the restart stopped before the restore: " + StepRunner.firstFailure(outcomes)));
+                            return done();
+                        });
+            }
+            default -> throw new IllegalStateException("unknown action " + msg.action());
+        }
+    }
+
+    /** Ends the operation (the placement hears what the hierarchy does here now). */
+    private Behavior<Command> done() {
+        return steps.finish();
+    }
+
+    /** What the hierarchy is doing here, for the placement (sent when it changes). */
+    private void reportLocal() {
+        boolean anything = hierarchy.resources().stream().map(r -> steps.stateOf(r.tag()))
+                .anyMatch(st -> st.inService() || st == ResourceState.ILLSTATE);
+        boolean all = hierarchy.resources().stream().allMatch(r -> steps.stateOf(r.tag()) == ResourceState.ISP);
+        HierarchyReport report = all ? HierarchyReport.IN_SERVICE
+                : anything ? HierarchyReport.STOPPING
+                : failedHere.isPresent() ? HierarchyReport.FAILED : HierarchyReport.OUT_OF_SERVICE;
+        HierarchyPlacement.Local now = new HierarchyPlacement.Local(report,
+                report == HierarchyReport.FAILED ? failedHere : Optional.empty(), steps.busy(), anything, all);
+        if (!now.equals(lastLocal)) {
+            lastLocal = now;
+            placement.tell(now);
+        }
     }
 
     // ---- the escalation path: failed check → local recovery → escalation ----
 
     private Behavior<Command> onCheckFailed(CheckFailed msg) {
         boolean current = steps.stateOf(msg.tag()).inService();
-        if (shuttingDown || operatorRemoved || !current) {
+        if (shuttingDown || !current) {
             return this; // the hierarchy was taken out of service meanwhile: nothing left to recover
         }
         steps.begin("local recovery of " + msg.tag());
@@ -316,12 +330,12 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
             ResourceActor.Outcome o = outcomes.get(0);
             if (o.succeeded()) {
                 log.recoverySucceeded(r.tag(), event.toString(), attempt, attempts);
-                return steps.finish();
+                return done();
             }
             Failure f = o.failure().orElseThrow();
             log.recoveryAttemptFailed(r.tag(), attempt, attempts, f.reason());
-            if (operatorRemoved || shuttingDown) {
-                return steps.finish(); // the operator's remove, or the shutdown, waiting in the stash takes over
+            if (shuttingDown || removalRequested) {
+                return done(); // the operator's remove, or the shutdown's decision, waiting in the stash takes over
             }
             boolean hopeless = f.kind() == FailureKind.MISCONFIGURED || f.kind() == FailureKind.NOT_AVAILABLE_HERE;
             if (attempt < attempts && !hopeless) {
@@ -334,38 +348,28 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
     }
 
     /**
-     * Step 3: local recovery cannot keep the hierarchy here. This is where failover to the next
-     * server by priority takes over once cluster-wide placement exists; until then the hierarchy
-     * is taken out of service here, top-down: the failed resource ends OSF with the kit's reason,
-     * the others OSU, their reason naming the failed resource and its error.
+     * Step 3: local recovery cannot keep the hierarchy here. It is taken out of service here,
+     * top-down (the failed resource ends OSF with the kit's reason, the others OSU, their reason
+     * naming the failed resource and its error) and reported FAILED with the failure's kind; the
+     * placement fails it over to the next server by priority — or, for a misconfiguration that
+     * would fail the same everywhere, leaves it out of service and says so.
      */
     private Behavior<Command> escalate(Escalation e) {
         String failure = "resource \"" + e.tag() + "\" failed after event \"" + e.event() + "\": " + e.failure().reason();
         log.hierarchyEscalated(hierarchy.tag(), failure + " (" + e.how() + ")");
+        failedHere = Optional.of(new dev.vigil.core.placement.Failure(placementKind(e.failure().kind()),
+                "resource " + e.tag() + ": " + e.failure().reason() + " (" + e.how() + ")"));
         return steps.removeHierarchy("out of service: " + failure,
                 Optional.of(Map.entry(e.tag(), e.failure().reason() + " (event \"" + e.event() + "\"; " + e.how() + ")")),
-                outcomes -> steps.finish());
+                outcomes -> done());
     }
 
-    // ---- shutdown ----
-
-    private Behavior<Command> onShutdown(Shutdown msg) {
-        boolean somethingHere = hierarchy.resources().stream().map(r -> steps.stateOf(r.tag()))
-                .anyMatch(s -> s.inService() || s == ResourceState.ILLSTATE);
-        if (!msg.takeOutOfService() || !somethingHere) {
-            msg.replyTo().tell(Done.getInstance());
-            return this;
-        }
-        steps.begin("taking the hierarchy out of service before stopping");
-        return steps.removeHierarchy("taken out of service: Vigil is stopping on this server", Optional.empty(), outcomes -> {
-            log.hierarchyOutOfService(hierarchy.tag(), "Vigil is stopping");
-            msg.replyTo().tell(Done.getInstance());
-            return steps.finish();
-        });
+    private static dev.vigil.core.placement.FailureKind placementKind(FailureKind kind) {
+        return switch (kind) {
+            case MISCONFIGURED -> dev.vigil.core.placement.FailureKind.MISCONFIGURED;
+            case NOT_AVAILABLE_HERE -> dev.vigil.core.placement.FailureKind.NOT_AVAILABLE_HERE;
+            case FAILED, TIMED_OUT -> dev.vigil.core.placement.FailureKind.FAILED;
+        };
     }
 
-    private void askBoard(Function<Optional<ClusterStatus>, Command> toMessage) {
-        getContext().ask(ClusterStatus.class, board, Duration.ofSeconds(3), StatusBoard.GetStatus::new,
-                (status, error) -> toMessage.apply(Optional.ofNullable(status)));
-    }
 }

@@ -12,8 +12,7 @@ import dev.vigil.kits.Failure;
 import dev.vigil.kits.FailureKind;
 import dev.vigil.daemon.notify.OperatorLog;
 import dev.vigil.kits.KitEvent;
-import dev.vigil.kits.KitOptions;
-import dev.vigil.kits.Kits;
+import dev.vigil.kits.RecoveryKit;
 import dev.vigil.kits.Presence;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -50,7 +49,8 @@ final class StepRunner {
     }
 
     /** One request to one resource, answered with an {@link ResourceActor.Outcome} within {@code timeout}. */
-    record Step(String tag, Function<ActorRef<ResourceActor.Outcome>, ResourceActor.Command> request, Duration timeout) {
+    record Step(String tag, Function<ActorRef<ResourceActor.Outcome>, ResourceActor.Command> request, Duration timeout,
+                boolean starts) {
     }
 
     /** Beyond the kit's own time limit, for the actor's messages. */
@@ -70,6 +70,9 @@ final class StepRunner {
     private final List<ResourceActor.Outcome> outcomes = new ArrayList<>();
     private boolean stopAtFailure;
     private Then then;
+    /** Asked before every step that starts something: empty = go on, else why this server may not (stale owner). */
+    private Supplier<Optional<String>> mayStart = Optional::empty;
+    private Runnable changed = () -> { };
 
     StepRunner(ActorContext<Command> ctx, StashBuffer<Command> stash, HierarchyConfig hierarchy, String server,
                OperatorLog log) {
@@ -80,10 +83,15 @@ final class StepRunner {
         this.server = server;
     }
 
+    /** The ownership check made before every step that starts a resource (see {@link #mayStart}). */
+    void gate(Supplier<Optional<String>> check) {
+        this.mayStart = check;
+    }
+
     /** Spawns the actor of every resource, dependencies first; one that throws (a bug) is resumed in its state. */
-    void spawnResources(KitOptions kitOptions, Executor executor) {
+    void spawnResources(Function<ResourceConfig, RecoveryKit> kits, Executor executor) {
         for (ResourceConfig r : hierarchy.restoreOrder()) {
-            resources.put(r.tag(), ctx.spawn(Behaviors.supervise(ResourceActor.create(r, Kits.create(r, kitOptions),
+            resources.put(r.tag(), ctx.spawn(Behaviors.supervise(ResourceActor.create(r, kits.apply(r),
                     executor, ctx.getSelf(), log)).onFailure(SupervisorStrategy.resume()),
                     HierarchySupervisor.actorName("resource-", r.tag())));
             states.put(r.tag(), new ResourceStatus(ResourceState.ILLSTATE, "not yet initialised"));
@@ -108,6 +116,7 @@ final class StepRunner {
 
     void begin(String what) {
         current = what;
+        changed.run();
     }
 
     boolean busy() {
@@ -124,9 +133,15 @@ final class StepRunner {
         return handle.get();
     }
 
+    /** Run whenever an operation begins or ends (the supervisor reports what the hierarchy does now). */
+    void onChange(Runnable hook) {
+        this.changed = hook;
+    }
+
     /** The operation is over: what waited meanwhile is handled now. */
     Behavior<Command> finish() {
         current = null;
+        changed.run();
         return stash.unstashAll(owner);
     }
 
@@ -156,6 +171,12 @@ final class StepRunner {
             return t.after(all);
         }
         Step step = pending.poll();
+        Optional<String> refused = step.starts() ? mayStart.get() : Optional.empty();
+        if (refused.isPresent()) {
+            ctx.getSelf().tell(new StepDone(new ResourceActor.Outcome(step.tag(), status(step.tag()),
+                    Optional.of(new Failure(FailureKind.NOT_AVAILABLE_HERE, refused.get())))));
+            return Behaviors.same();
+        }
         ctx.ask(ResourceActor.Outcome.class, resources.get(step.tag()), step.timeout(), step.request()::apply,
                 (outcome, error) -> new StepDone(outcome != null ? outcome : new ResourceActor.Outcome(step.tag(),
                         status(step.tag()), Optional.of(new Failure(FailureKind.TIMED_OUT, "resource \"" + step.tag()
@@ -200,19 +221,19 @@ final class StepRunner {
 
     Step restore(String tag) {
         ActionTimeouts t = timeouts(tag);
-        return new Step(tag, ResourceActor.Restore::new, t.restore().plus(t.remove()).plus(MARGIN));
+        return new Step(tag, ResourceActor.Restore::new, t.restore().plus(t.remove()).plus(MARGIN), true);
     }
 
     Step remove(String tag, ResourceState endState, String reason) {
-        return new Step(tag, replyTo -> new ResourceActor.Remove(endState, reason, replyTo), timeouts(tag).remove().plus(MARGIN));
+        return new Step(tag, replyTo -> new ResourceActor.Remove(endState, reason, replyTo), timeouts(tag).remove().plus(MARGIN), false);
     }
 
     Step recover(String tag, KitEvent event) {
-        return new Step(tag, replyTo -> new ResourceActor.Recover(event, replyTo), timeouts(tag).recover().plus(MARGIN));
+        return new Step(tag, replyTo -> new ResourceActor.Recover(event, replyTo), timeouts(tag).recover().plus(MARGIN), true);
     }
 
     Step adopt(String tag) {
-        return new Step(tag, ResourceActor.Adopt::new, MARGIN);
+        return new Step(tag, ResourceActor.Adopt::new, MARGIN, false);
     }
 
     private ActionTimeouts timeouts(String tag) {

@@ -294,6 +294,39 @@ public final class OperatorLog {
                 + (restoring ? "starts" : "skipped") + ": " + why);
     }
 
+    // ---- main log: placement (failover, switchover, split-brain safety) ----
+
+    /** A placement decision that changes something: the one-line reason operators ask for first. */
+    public void placementDecided(String hierarchy, String owner, long generation, String reason) {
+        info(LogType.LOG, "placement of hierarchy \"" + hierarchy + "\": " + reason + " (owner " + owner
+                + ", generation " + generation + ")");
+    }
+
+    /** Nothing can happen yet, and why (logged once per different reason). */
+    public void placementWaiting(String hierarchy, String reason) {
+        info(LogType.LOG, "placement of hierarchy \"" + hierarchy + "\" waits: " + reason);
+    }
+
+    /** This server must stop the hierarchy at once: it lost its quorum or its disk lease. */
+    public void selfFencing(String hierarchy, String why) {
+        error(LogType.LOG, "taking hierarchy \"" + hierarchy + "\" out of service on " + server
+                + " at once: " + why + " AT: " + now());
+    }
+
+    public void leaseAcquired(String hierarchy, long generation) {
+        info(LogType.LOG, "disk lease of hierarchy \"" + hierarchy + "\" acquired by " + server + " (lease generation "
+                + generation + ")");
+    }
+
+    public void leaseNotHeld(String hierarchy, String why) {
+        warn(LogType.LOG, "disk lease of hierarchy \"" + hierarchy + "\" not held by " + server + ": " + why);
+    }
+
+    public void fencingUnavailable(String why) {
+        error(LogType.LOG, "no fencing guard on server \"" + server + "\": " + why
+                + "; a frozen or killed daemon would leave its resources running unprotected");
+    }
+
     public void actionRequested(String action, String hierarchy, String requestedTag) {
         info(LogType.LOG, "perform_action -t " + requestedTag + " -a " + action + " on \"" + server
                 + "\" (hierarchy \"" + hierarchy + "\")");

@@ -1,5 +1,16 @@
 package dev.vigil.daemon.hierarchy;
 
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.placement.Claim;
+import dev.vigil.core.placement.HierarchyReport;
+import dev.vigil.core.placement.OwnerRecord;
+import dev.vigil.core.placement.Shutdown;
+import dev.vigil.core.placement.StopMode;
+import dev.vigil.daemon.cluster.ServerReport;
+import dev.vigil.daemon.cluster.fencing.NoFencing;
+import dev.vigil.kits.Kits;
+import java.util.Optional;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,10 +68,14 @@ class HierarchySupervisorTest {
 
     private Path dir;
     private ScriptedApp app;
+    private VigilConfig config;
     private HierarchyConfig hierarchy;
     private final Map<String, ResourceStatus> states = new ConcurrentHashMap<>();
     private final List<ActorRef<?>> spawned = new java.util.ArrayList<>();
-    private final AtomicReference<ClusterStatus> cluster = new AtomicReference<>();
+    /** n2 as the stand-in board shows it: its state, and its claim about db given n1's latest claim. */
+    private final AtomicReference<ServerState> n2State = new AtomicReference<>(ServerState.ALIVE);
+    private final AtomicReference<java.util.function.UnaryOperator<Claim>> n2Claim = new AtomicReference<>();
+    private final AtomicReference<Claim> n1Claim = new AtomicReference<>(Claim.unknown());
     private int logStart;
 
     @BeforeAll
@@ -80,7 +95,7 @@ class HierarchySupervisorTest {
     void configure() throws Exception {
         dir = Files.createTempDirectory("vigil-hierarchy-test");
         app = new ScriptedApp(dir);
-        hierarchy = TestSupport.configWith(dir, "n1", List.of(TestSupport.freePort(), TestSupport.freePort()),
+        config = TestSupport.configWith(dir, "n1", List.of(TestSupport.freePort(), TestSupport.freePort()),
                 TestSupport.freePort(), app.defaults() + """
                   hierarchies = [ { tag = db, priorities { n1 = 1, n2 = 10 }, resources = [
                     { tag = disk, type = generic }
@@ -88,8 +103,9 @@ class HierarchySupervisorTest {
                     { tag = "fs/data", type = generic, depends-on = [disk] }
                     { tag = db, type = generic, depends-on = [ip, "fs/data"] }
                   ] } ]
-                """).hierarchies().get(0);
-        cluster.set(clusterStatus(ServerState.DEAD, Map.of()));
+                """);
+        hierarchy = config.hierarchies().get(0);
+        n2Claim.set(HierarchySupervisorTest::acknowledging);
         logStart = mainLog().length();
     }
 
@@ -99,14 +115,17 @@ class HierarchySupervisorTest {
         TestSupport.deleteRecursively(dir);
     }
 
-    /** n1 alive and alone, or with n2 in {@code n2State} reporting {@code n2Resources}. */
-    private static ClusterStatus clusterStatus(ServerState n2State, Map<String, ResourceStatus> n2Resources) {
-        Instant now = Instant.now();
-        return new ClusterStatus("n1", "vigil", now, List.of(
-                new ServerStatus("n1", "127.0.0.1", ServerState.ALIVE, now, ShutdownStrategy.DO_NOT_SWITCHOVER, List.of(),
-                        Map.of()),
-                new ServerStatus("n2", "127.0.0.2", n2State, now, ShutdownStrategy.DO_NOT_SWITCHOVER, List.of(),
-                        n2Resources)), List.of());
+    /** n2 out of service, acknowledging whatever owner n1 records. */
+    private static Claim acknowledging(Claim n1) {
+        return new Claim(n1.owner(), n1.removedByOperator(), HierarchyReport.OUT_OF_SERVICE, Optional.empty(), true);
+    }
+
+    /** The board's answer to the placement: n1 alive, n2 as the test sets it, reporting the claim the test sets. */
+    private StatusBoard.Reports reports() {
+        ServerReport n2 = new ServerReport("n2", 1, 1, Instant.now(), ShutdownStrategy.DO_NOT_SWITCHOVER, List.of(),
+                Map.of(), true, Optional.empty(), Map.of("db", n2Claim.get().apply(n1Claim.get())));
+        return new StatusBoard.Reports(Map.of("n2", n2), Map.of("n1", ServerState.ALIVE, "n2", n2State.get()),
+                Map.of("n1", 2, "n2", n2State.get() == ServerState.ALIVE ? 1 : 0));
     }
 
     private ActorRef<HierarchySupervisor.Command> start() {
@@ -115,13 +134,19 @@ class HierarchySupervisorTest {
                     states.put(msg.tag(), msg.status());
                     return Behaviors.same();
                 })
-                .onMessage(StatusBoard.GetStatus.class, msg -> {
-                    msg.replyTo().tell(cluster.get());
+                .onMessage(StatusBoard.GetReports.class, msg -> {
+                    msg.replyTo().tell(reports());
                     return Behaviors.same();
                 })
+                .onMessage(StatusBoard.ClaimChanged.class, msg -> {
+                    n1Claim.set(msg.claim());
+                    return Behaviors.same();
+                })
+                .onAnyMessage(msg -> Behaviors.same())
                 .build());
-        ActorRef<HierarchySupervisor.Command> supervisor = testKit.spawn(HierarchySupervisor.create(hierarchy, "n1",
-                KitOptions.local(), KIT_THREADS, board, new OperatorLog("n1")));
+        KitOptions kits = KitOptions.local();
+        ActorRef<HierarchySupervisor.Command> supervisor = testKit.spawn(HierarchySupervisor.create(config, hierarchy,
+                r -> Kits.create(r, kits), KIT_THREADS, board, new NoFencing(), new OperatorLog("n1")));
         spawned.add(supervisor);
         spawned.add(board);
         return supervisor;
@@ -284,14 +309,17 @@ class HierarchySupervisorTest {
     }
 
     @Test
-    void restoreIsRefusedWhileAnotherServerHasTheHierarchyInService() {
+    void restoreWaitsUntilTheOtherServerAcknowledgesThisOwner() throws Exception {
         ActorRef<HierarchySupervisor.Command> supervisor = startOutOfService();
-        cluster.set(clusterStatus(ServerState.ALIVE, Map.of("db", new ResourceStatus(ResourceState.ISP, "restored"))));
-        StatusReply<ActionOutcome> reply = perform(supervisor, HierarchyAction.RESTORE, "ip");
-        assertTrue(reply.isError());
-        assertEquals("hierarchy \"db\" is in service on n2; take it out of service there first (perform_action -t db "
-                + "-a remove on n2)", reply.getError().getMessage());
-        assertTrue(app.actions().isEmpty(), "nothing was started here");
+        n2Claim.set(n1 -> Claim.unknown());
+        TestProbe<StatusReply<ActionOutcome>> reply = testKit.createTestProbe();
+        supervisor.tell(new HierarchySupervisor.PerformAction(HierarchyAction.RESTORE, "ip", reply.ref()));
+        Thread.sleep(1500);
+        assertTrue(app.actions().isEmpty(), "nothing is started before n2 has said what it runs: " + app.actions());
+        reply.expectNoMessage(Duration.ofMillis(10));
+        n2Claim.set(HierarchySupervisorTest::acknowledging);
+        StatusReply<ActionOutcome> restored = reply.receiveMessage(WAIT);
+        assertTrue(restored.isSuccess() && restored.getValue().succeeded(), restored.toString());
     }
 
     @Test
@@ -323,19 +351,19 @@ class HierarchySupervisorTest {
         ActorRef<HierarchySupervisor.Command> supervisor = startOutOfService();
         supervisor.tell(HierarchySupervisor.ClusterJoined.INSTANCE);
         awaitStates(ResourceState.ISP, "disk", "ip", "fs/data", "db");
-        assertTrue(newLogLines().contains("n1 INFO  automatic restore of hierarchy \"db\" on \"n1\" starts: this server has"
-                + " the highest priority of the servers alive (n1)"), newLogLines());
-        assertTrue(newLogLines().contains("n1 INFO  hierarchy \"db\" is in service on \"n1\" (automatic restore at start)"));
+        TestSupport.await("logged", WAIT, () -> newLogLines().contains("n1 INFO  hierarchy \"db\" is in service on"
+                + " \"n1\" (bringing db in service on n1)"));
+        assertTrue(newLogLines().contains("n1 INFO  placement of hierarchy \"db\": bringing db in service on n1: the"
+                + " highest-priority server that can run it (owner n1, generation 1)"), newLogLines());
     }
 
     @Test
     void afterJoiningNothingIsRestoredWhileAnotherServerHasTheHierarchy() {
-        cluster.set(clusterStatus(ServerState.ALIVE, Map.of("db", new ResourceStatus(ResourceState.ISP, "restored"))));
+        n2Claim.set(n1 -> new Claim(OwnerRecord.of("n2", 3), false, HierarchyReport.IN_SERVICE, Optional.empty(), true));
         ActorRef<HierarchySupervisor.Command> supervisor = startOutOfService();
         supervisor.tell(HierarchySupervisor.ClusterJoined.INSTANCE);
-        TestSupport.await("the decision logged", WAIT, () -> newLogLines().contains("automatic restore of hierarchy"));
-        assertTrue(newLogLines().contains("n1 INFO  automatic restore of hierarchy \"db\" on \"n1\" skipped: it is in "
-                + "service on n2"), newLogLines());
+        TestSupport.await("n1 acknowledges n2 as the owner", WAIT, () -> n1Claim.get().owner().equals(OwnerRecord.of("n2", 3))
+                && n1Claim.get().clear());
         assertTrue(app.actions().isEmpty());
     }
 
@@ -344,12 +372,14 @@ class HierarchySupervisorTest {
         ActorRef<HierarchySupervisor.Command> supervisor = startOutOfService();
         assertTrue(perform(supervisor, HierarchyAction.RESTORE, "db").getValue().succeeded());
         TestProbe<Done> done = testKit.createTestProbe();
-        supervisor.tell(new HierarchySupervisor.Shutdown(false, done.ref()));
+        supervisor.tell(new HierarchySupervisor.Shutdown(new Shutdown(StopMode.LEAVE_RUNNING,
+                ShutdownStrategy.DO_NOT_SWITCHOVER), done.ref()));
         done.expectMessage(WAIT, Done.getInstance());
         assertTrue(app.running("db"), "leave-running leaves it running");
         assertTrue(perform(supervisor, HierarchyAction.RESTORE, "db").isError(), "no more actions once stopping");
 
-        supervisor.tell(new HierarchySupervisor.Shutdown(true, done.ref()));
+        supervisor.tell(new HierarchySupervisor.Shutdown(new Shutdown(StopMode.PLAIN,
+                ShutdownStrategy.DO_NOT_SWITCHOVER), done.ref()));
         done.expectMessage(WAIT, Done.getInstance());
         assertFalse(app.running("db"));
         assertFalse(app.running("disk"));

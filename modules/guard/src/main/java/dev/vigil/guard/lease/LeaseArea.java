@@ -1,5 +1,6 @@
 package dev.vigil.guard.lease;
 
+import dev.vigil.core.config.LeaseTimings;
 import dev.vigil.guard.lease.LeaseDevice.Io;
 import dev.vigil.guard.lease.LeaseReading.Seen;
 

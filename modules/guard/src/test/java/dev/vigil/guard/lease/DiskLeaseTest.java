@@ -1,5 +1,6 @@
 package dev.vigil.guard.lease;
 
+import dev.vigil.core.config.LeaseTimings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package dev.vigil.guard.lease;
+package dev.vigil.core.config;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.vigil.guard.lease;
+package dev.vigil.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,621 @@
+package dev.vigil.daemon.cluster;
+
+import dev.vigil.core.ServerState;
+import dev.vigil.core.config.FencingSettings;
+import dev.vigil.core.config.HierarchyConfig;
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.placement.Claim;
+import dev.vigil.core.placement.Decision;
+import dev.vigil.core.placement.Failure;
+import dev.vigil.core.placement.HierarchyReport;
+import dev.vigil.core.placement.OwnerRecord;
+import dev.vigil.core.placement.PlacementInput;
+import dev.vigil.core.placement.PlacementPolicy;
+import dev.vigil.core.placement.ServerView;
+import dev.vigil.core.placement.Shutdown;
+import dev.vigil.core.placement.Step;
+import dev.vigil.core.status.ActionOutcome;
+import dev.vigil.core.status.PlacementStatus;
+import dev.vigil.daemon.cluster.fencing.Fencing;
+import dev.vigil.daemon.cluster.fencing.LeaseKeeper;
+import dev.vigil.daemon.cluster.fencing.Ownership;
+import dev.vigil.daemon.hierarchy.HierarchyAction;
+import dev.vigil.daemon.hierarchy.HierarchySupervisor;
+import dev.vigil.daemon.notify.OperatorLog;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * Where one hierarchy runs, decided and carried out from this server: every {@link #TICK} it reads
+ * every server's latest report from the status board, merges the ownership claims (the highest
+ * generation wins), runs the pure {@link PlacementPolicy} on what it sees, publishes its own claim,
+ * and tells its {@link HierarchySupervisor} to restore or remove here. Safety does not rest on
+ * every server deciding alike; it rests on three checks made here (docs/placement.md):
+ * <ol>
+ *   <li><b>entitlement</b>: a server restores only while it may run hierarchies — it sees a strict
+ *       majority of the cluster's servers, or (with a lease device) it holds the hierarchy's disk
+ *       lease; an owner that loses it takes the hierarchy out of service at once, and the fencing
+ *       guard stops it anyway if the daemon cannot;</li>
+ *   <li><b>two-phase moves</b>: the owner restores only when every other server surely runs nothing
+ *       of it — it reports out of service, or it is DEAD and fenced (its lease taken over, or dead
+ *       for longer than its guard needs to fence it);</li>
+ *   <li><b>acknowledgement</b>: and only when every ALIVE server publishes the same ownership record
+ *       and sees nobody else running it — two servers claiming at once cannot both restore.</li>
+ * </ol>
+ * The generation of the decision is checked again before every kit action that starts something
+ * ({@link Ownership}), so a daemon that froze and wakes up never acts on a stale decision.
+ */
+public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacement.Command> {
+
+    /** How often placement is re-decided (and, without a lease device, the guard fed). */
+    public static final Duration TICK = Duration.ofMillis(100);
+    /** How long a switchover or a stop may wait for the hierarchy to arrive where it goes. */
+    static final Duration MOVE_LIMIT = Duration.ofSeconds(60);
+
+    public sealed interface Command {
+    }
+
+    /** From the supervisor: what the hierarchy is doing on this server now. */
+    public record Local(HierarchyReport report, Optional<Failure> failure, boolean busy, boolean anyRunning,
+                        boolean allInService) implements Command {
+    }
+
+    /** From the supervisor: an operator's perform_action, to be decided cluster-wide. */
+    public record OperatorAction(HierarchyAction action, String requestedTag,
+                                 ActorRef<StatusReply<ActionOutcome>> replyTo) implements Command {
+    }
+
+    /** The daemon stops ({@code shutdown} says how); answered once the hierarchy is where the stop leaves it. */
+    public record Stop(Shutdown shutdown, ActorRef<Done> replyTo) implements Command {
+    }
+
+    /** This server is Up in the cluster: decisions may start once the others' reports had time to arrive. */
+    public enum Joined implements Command {
+        INSTANCE
+    }
+
+    private enum Tick implements Command {
+        INSTANCE
+    }
+
+    private enum Settled implements Command {
+        INSTANCE
+    }
+
+    private record Facts(StatusBoard.Reports reports) implements Command {
+    }
+
+    private record LeaseHeard(LeaseKeeper.Event event) implements Command {
+    }
+
+    /** A switchover requested here, waiting to be in service here. */
+    private record PendingRestore(ActorRef<StatusReply<ActionOutcome>> replyTo, long deadline) {
+    }
+
+    private final HierarchyConfig hierarchy;
+    private final String self;
+    private final int total;
+    private final FencingSettings fencing;
+    private final Duration fenceWait;
+    private final ActorRef<StatusBoard.Command> board;
+    private final ActorRef<HierarchySupervisor.Command> supervisor;
+    private final Fencing guard;
+    private final Ownership ownership;
+    private final Optional<LeaseKeeper> lease;
+    private final OperatorLog log;
+
+    private Local local = new Local(HierarchyReport.UNKNOWN, Optional.empty(), true, false, false);
+    private Claim claim = Claim.unknown();
+    private boolean settled;
+    private boolean asking;
+    private boolean armed;
+    private boolean leaseHeld;
+    private Optional<String> lostEntitlement = Optional.empty();
+    private Optional<Shutdown> stopping = Optional.empty();
+    private Optional<ActorRef<Done>> stopReply = Optional.empty();
+    private long stopDeadline;
+    private Optional<PendingRestore> pending = Optional.empty();
+    private Optional<String> request = Optional.empty();
+    /** Set by an operator's remove (true) or restore (false) until published in a new generation. */
+    private Optional<Boolean> operatorRemoval = Optional.empty();
+    private String lastReason = "";
+    private String lastWaiting = "";
+    /** Since when (System.nanoTime) each peer has been DEAD as seen from here. */
+    private final Map<String, Long> deadSince = new HashMap<>();
+    /** Each peer's incarnation when the current generation was first seen (for automatic switchback). */
+    private final Map<String, Long> incarnationAtGeneration = new HashMap<>();
+    private long generationSeen = -1;
+
+    public static Behavior<Command> create(VigilConfig config, HierarchyConfig hierarchy,
+                                           ActorRef<StatusBoard.Command> board,
+                                           ActorRef<HierarchySupervisor.Command> supervisor, Fencing guard,
+                                           Ownership ownership, OperatorLog log) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new HierarchyPlacement(ctx, timers, config, hierarchy, board, supervisor, guard, ownership, log)));
+    }
+
+    private HierarchyPlacement(ActorContext<Command> ctx, TimerScheduler<Command> timers, VigilConfig config,
+                               HierarchyConfig hierarchy, ActorRef<StatusBoard.Command> board,
+                               ActorRef<HierarchySupervisor.Command> supervisor, Fencing guard, Ownership ownership,
+                               OperatorLog log) {
+        super(ctx);
+        this.hierarchy = hierarchy;
+        this.self = config.serverName();
+        this.total = config.cluster().servers().size();
+        this.fencing = config.cluster().fencing();
+        this.fenceWait = fenceWait(config);
+        this.board = board;
+        this.supervisor = supervisor;
+        this.guard = guard;
+        this.ownership = ownership;
+        this.log = log;
+        this.lease = fencing.leaseDevice().map(device -> new LeaseKeeper(device, config.cluster().name(), self,
+                config.cluster().servers().indexOf(config.cluster().server(self).orElseThrow()), hierarchy.tag(),
+                hierarchy.priorities().get(self), fencing.timings(), guard, ownership,
+                ctx.messageAdapter(LeaseKeeper.Event.class, LeaseHeard::new)::tell));
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+    }
+
+    /**
+     * How long a peer must have been DEAD before this server counts it fenced (without a lease):
+     * its own detector may notice the loss of its majority up to two heartbeats later than ours
+     * notices it, then its guard fences within guard-timeout + fence-timeout; plus the margin.
+     */
+    static Duration fenceWait(VigilConfig config) {
+        var t = config.cluster().fencing().timings();
+        return config.cluster().failureDetector().heartbeatInterval().multipliedBy(2).plus(t.guardTimeout())
+                .plus(t.fenceTimeout()).plus(t.safetyMargin());
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Local.class, msg -> {
+                    local = msg;
+                    return this;
+                })
+                .onMessageEquals(Joined.INSTANCE, () -> {
+                    getContext().scheduleOnce(HierarchySupervisor.STARTUP_SETTLE, getContext().getSelf(),
+                            Settled.INSTANCE);
+                    return this;
+                })
+                .onMessageEquals(Settled.INSTANCE, () -> {
+                    settled = true;
+                    return this;
+                })
+                .onMessageEquals(Tick.INSTANCE, this::onTick)
+                .onMessage(Facts.class, this::onFacts)
+                .onMessage(OperatorAction.class, this::onOperatorAction)
+                .onMessage(Stop.class, this::onStop)
+                .onMessage(LeaseHeard.class, this::onLease)
+                .onSignal(PostStop.class, s -> {
+                    lease.ifPresent(LeaseKeeper::close);
+                    return this;
+                })
+                .build();
+    }
+
+    private Behavior<Command> onTick() {
+        if (!asking) {
+            asking = true;
+            getContext().ask(StatusBoard.Reports.class, board, Duration.ofSeconds(2), StatusBoard.GetReports::new,
+                    (reports, error) -> new Facts(reports));
+        }
+        return this;
+    }
+
+    // ---- the decision ----
+
+    private Behavior<Command> onFacts(Facts msg) {
+        asking = false;
+        if (msg.reports() == null) {
+            return this;
+        }
+        StatusBoard.Reports facts = msg.reports();
+        long now = System.nanoTime();
+        facts.states().forEach((server, state) -> {
+            if (state == ServerState.ALIVE) {
+                deadSince.remove(server);
+            } else {
+                deadSince.putIfAbsent(server, now);
+            }
+        });
+        boolean quorate = quorate(facts);
+        boolean mayKeep = mayKeepRunning(facts);
+        board.tell(new StatusBoard.EntitlementChanged(entitled(quorate)));
+        protect(mayKeep, now);
+        if (!settled && stopping.isEmpty() && request.isEmpty() && operatorRemoval.isEmpty()
+                && pending.isEmpty() && claim.owner().generation() == 0) {
+            return this; // the others' reports (and their claims) may not have arrived yet
+        }
+        Claim merged = merged(facts);
+        trackRejoins(facts, merged.owner());
+        PlacementInput input = new PlacementInput(hierarchy, views(facts, quorate, mayKeep, now), merged.owner(),
+                request.map(s -> new dev.vigil.core.placement.SwitchoverRequest(s)), false,
+                operatorRemoval.orElse(merged.removedByOperator()), false);
+        Decision d = PlacementPolicy.decide(input);
+        boolean removed = operatorRemoval.orElse(merged.removedByOperator());
+        boolean newRecord = d.ownerChanged() || operatorRemoval.isPresent() && removed != merged.removedByOperator();
+        long generation = newRecord && !d.ownerChanged() ? d.generation() + 1 : d.generation();
+        OwnerRecord record = new OwnerRecord(d.owner(), generation);
+        request = Optional.empty();
+        operatorRemoval = Optional.empty();
+        if (d.refusal().isPresent()) {
+            pending.ifPresent(p -> p.replyTo().tell(StatusReply.error(d.refusal().get())));
+            pending = Optional.empty();
+        }
+        claim = new Claim(record, removed, published(), local.failure(), clear(facts, record, now));
+        board.tell(new StatusBoard.ClaimChanged(hierarchy.tag(), claim, new PlacementStatus(hierarchy.tag(),
+                d.owner().orElse(null), generation, d.reason())));
+        ownership.decided(d.owner().filter(self::equals).isPresent() && !removed, generation, d.reason());
+        if (newRecord || !d.reason().equals(lastReason) && d.step(self) != Step.NOTHING) {
+            log.placementDecided(hierarchy.tag(), d.owner().orElse("nowhere"), generation, d.reason());
+        }
+        lastReason = d.reason();
+        act(d, record, facts, mayKeep);
+        finishStop(facts);
+        expirePending();
+        return this;
+    }
+
+    /** Strict majority of the configured servers ALIVE as seen from here (a lone server always). */
+    private boolean quorate(StatusBoard.Reports facts) {
+        long alive = facts.states().values().stream().filter(s -> s == ServerState.ALIVE).count();
+        return total == 1 || alive * 2 > total;
+    }
+
+    /**
+     * Whether what runs here may go on running: with a lease, while it is held; without, unless the
+     * servers this one cannot see could form a majority of their own (and so take it over).
+     */
+    private boolean mayKeepRunning(StatusBoard.Reports facts) {
+        if (fencing.leaseMode()) {
+            return lease.map(LeaseKeeper::holds).orElse(false);
+        }
+        long unseen = facts.states().values().stream().filter(s -> s != ServerState.ALIVE).count();
+        return unseen * 2 <= total;
+    }
+
+    private boolean entitled(boolean quorate) {
+        return fencing.leaseMode() || quorate;
+    }
+
+    /** Guard feeding without a lease (the lease keeper feeds with its renewals), and revocation at once. */
+    private void protect(boolean mayKeep, long now) {
+        if (fencing.leaseMode()) {
+            return;
+        }
+        if (mayKeep) {
+            ownership.validUntil(now + fencing.timings().guardTimeout().toNanos());
+            if (armed) {
+                guard.feed(hierarchy.tag(), now);
+            }
+            lostEntitlement = Optional.empty();
+        } else {
+            ownership.revoke("this server lost its quorum");
+            if (lostEntitlement.isEmpty() && (local.anyRunning() || local.busy())) {
+                lostEntitlement = Optional.of("this server no longer sees a majority of the " + total
+                        + " servers, and the others may take it over");
+            }
+        }
+    }
+
+    private Claim merged(StatusBoard.Reports facts) {
+        Claim best = claim;
+        var order = Claim.order(hierarchy.priorities());
+        for (ServerReport r : facts.reports().values()) {
+            if (r.server().equals(self) || !hierarchy.priorities().containsKey(r.server()) && r.claims().isEmpty()) {
+                continue;
+            }
+            Claim c = r.claim(hierarchy.tag());
+            if (c.owner().owner().filter(o -> !hierarchy.priorities().containsKey(o)).isPresent()) {
+                continue;
+            }
+            if (order.compare(c, best) > 0) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private void trackRejoins(StatusBoard.Reports facts, OwnerRecord record) {
+        if (record.generation() != generationSeen) {
+            generationSeen = record.generation();
+            incarnationAtGeneration.clear();
+            facts.reports().forEach((server, r) -> incarnationAtGeneration.put(server, r.incarnation()));
+        }
+    }
+
+    private List<ServerView> views(StatusBoard.Reports facts, boolean quorate, boolean mayKeep, long now) {
+        return hierarchy.priorities().keySet().stream().map(server -> {
+            if (server.equals(self)) {
+                HierarchyReport report = local.busy() || local.report() == HierarchyReport.UNKNOWN
+                        ? HierarchyReport.STOPPING : local.report();
+                boolean incumbent = local.anyRunning() && mayKeep;
+                return new ServerView(self, ServerState.ALIVE, total, entitled(quorate) || incumbent, false,
+                        report, local.failure().filter(f -> report == HierarchyReport.FAILED), stopping, false);
+            }
+            ServerReport r = facts.reports().get(server);
+            ServerState state = facts.states().getOrDefault(server, ServerState.DEAD);
+            int paths = facts.paths().getOrDefault(server, 0);
+            if (r == null) {
+                return new ServerView(server, state, paths, false, false, HierarchyReport.UNKNOWN, Optional.empty(),
+                        Optional.empty(), false);
+            }
+            Claim c = sane(r.claim(hierarchy.tag()));
+            boolean rejoined = incarnationAtGeneration.containsKey(server)
+                    && r.incarnation() > incarnationAtGeneration.get(server)
+                    || !incarnationAtGeneration.containsKey(server);
+            return new ServerView(server, state, paths, r.entitled(), fenced(server, r, c, now), c.report(),
+                    c.failure().filter(f -> c.report() == HierarchyReport.FAILED), r.shutdown(),
+                    rejoined && state == ServerState.ALIVE);
+        }).toList();
+    }
+
+    /** A FAILED claim without its failure (which a correct server never sends) is read as out of service. */
+    private static Claim sane(Claim c) {
+        return c.report() == HierarchyReport.FAILED && c.failure().isEmpty()
+                ? new Claim(c.owner(), c.removedByOperator(), HierarchyReport.OUT_OF_SERVICE, c.failure(), c.clear()) : c;
+    }
+
+    /**
+     * Whether a DEAD peer surely runs nothing of the hierarchy: it left after taking it out of
+     * service, or (with a lease) this server holds the lease, or (without) it has been DEAD long
+     * enough for its own guard to have fenced it while this server sees a majority.
+     */
+    private boolean fenced(String server, ServerReport r, Claim c, long now) {
+        if (r.shutdown().isPresent() && c.report().surelyStopped() && !r.shutdown().get().leavesRunning()) {
+            return true;
+        }
+        Long since = deadSince.get(server);
+        if (since == null) {
+            return false;
+        }
+        if (fencing.leaseMode()) {
+            return leaseHeld;
+        }
+        return now - since >= fenceWait.toNanos() && aliveMajority();
+    }
+
+    private boolean aliveMajority() {
+        long dead = deadSince.size();
+        return total == 1 || (total - dead) * 2 > total;
+    }
+
+    /** This server's acknowledgement of {@code record}: every server but the owner surely runs nothing, as seen here. */
+    private boolean clear(StatusBoard.Reports facts, OwnerRecord record, long now) {
+        for (String server : hierarchy.priorities().keySet()) {
+            if (record.owner().filter(server::equals).isPresent()) {
+                continue;
+            }
+            if (server.equals(self)) {
+                if (local.anyRunning() || local.busy()) {
+                    return false;
+                }
+                continue;
+            }
+            ServerReport r = facts.reports().get(server);
+            boolean alive = facts.states().getOrDefault(server, ServerState.DEAD) == ServerState.ALIVE;
+            if (alive && (r == null || !r.claim(hierarchy.tag()).report().surelyStopped())) {
+                return false;
+            }
+            if (!alive && !fencing.leaseMode() && (r == null || !fenced(server, r, r.claim(hierarchy.tag()), now))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What this server publishes it is doing with the hierarchy. */
+    private HierarchyReport published() {
+        if (local.busy() || local.anyRunning() && !local.allInService()) {
+            return HierarchyReport.STOPPING;
+        }
+        return local.report();
+    }
+
+    // ---- carrying it out here ----
+
+    private void act(Decision d, OwnerRecord record, StatusBoard.Reports facts, boolean mayKeep) {
+        String tag = hierarchy.tag();
+        boolean ownerHere = d.owner().filter(self::equals).isPresent() && !claim.removedByOperator()
+                && lostEntitlement.isEmpty();
+        lease.ifPresent(l -> l.want(ownerHere && (d.step(self).runs() || waitingOnlyForFencing(d))
+                || local.anyRunning() && ownerHere));
+        if (local.busy()) {
+            return;
+        }
+        if (lostEntitlement.isPresent() && (local.anyRunning())) {
+            log.selfFencing(tag, lostEntitlement.get());
+            supervisor.tell(new HierarchySupervisor.Apply(HierarchyAction.REMOVE, record.generation(),
+                    "out of service: " + lostEntitlement.get(), Optional.empty()));
+            return;
+        }
+        if (stopping.filter(Shutdown::leavesRunning).isPresent()) {
+            return;
+        }
+        Step step = d.step(self);
+        if (step == Step.RESTORE && ownerHere) {
+            Optional<String> wait = obstacle(record, facts);
+            if (wait.isPresent()) {
+                waiting(wait.get());
+                return;
+            }
+            arm();
+            supervisor.tell(new HierarchySupervisor.Apply(HierarchyAction.RESTORE, record.generation(), d.reason(),
+                    pending.map(PendingRestore::replyTo)));
+            pending = Optional.empty();
+            return;
+        }
+        if (step == Step.KEEP && ownerHere && !local.allInService()) {
+            arm();
+            supervisor.tell(new HierarchySupervisor.Apply(HierarchyAction.RESTORE, record.generation(), d.reason(),
+                    pending.map(PendingRestore::replyTo)));
+            pending = Optional.empty();
+            return;
+        }
+        if (step == Step.KEEP && pending.isPresent()) {
+            pending.get().replyTo().tell(StatusReply.error("hierarchy \"" + tag + "\" is already in service on " + self));
+            pending = Optional.empty();
+        }
+        if (local.anyRunning() && !(ownerHere && step.runs())) {
+            supervisor.tell(new HierarchySupervisor.Apply(HierarchyAction.REMOVE, record.generation(),
+                    "out of service: " + d.reason(), Optional.empty()));
+            return;
+        }
+        if (!local.anyRunning() && armed) {
+            guard.disarm(tag);
+            armed = false;
+        }
+        if (step == Step.NOTHING && ownerHere && !d.reason().equals(lastWaiting)) {
+            waiting(d.reason());
+        }
+    }
+
+    private boolean waitingOnlyForFencing(Decision d) {
+        return d.step(self) == Step.NOTHING && d.reason().contains("to be fenced");
+    }
+
+    /** Beyond the policy: the lease (when configured) and every ALIVE server's acknowledgement. */
+    private Optional<String> obstacle(OwnerRecord record, StatusBoard.Reports facts) {
+        if (fencing.leaseMode() && !leaseHeld) {
+            return Optional.of("acquiring the disk lease");
+        }
+        for (String server : hierarchy.priorities().keySet()) {
+            if (server.equals(self) || facts.states().getOrDefault(server, ServerState.DEAD) != ServerState.ALIVE) {
+                continue;
+            }
+            ServerReport r = facts.reports().get(server);
+            if (r == null || !r.claim(hierarchy.tag()).acknowledges(record)) {
+                return Optional.of("waiting for " + server + " to acknowledge " + self + " as owner (generation "
+                        + record.generation() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void waiting(String why) {
+        if (!why.equals(lastWaiting)) {
+            lastWaiting = why;
+            log.placementWaiting(hierarchy.tag(), why);
+        }
+    }
+
+    private void arm() {
+        long now = System.nanoTime();
+        if (!armed) {
+            armed = guard.arm(hierarchy.tag(), now);
+        }
+    }
+
+    // ---- the operator and the stop ----
+
+    private Behavior<Command> onOperatorAction(OperatorAction msg) {
+        String tag = hierarchy.tag();
+        if (stopping.isPresent()) {
+            msg.replyTo().tell(StatusReply.error("Vigil is shutting down on server \"" + self + "\""));
+            return this;
+        }
+        log.actionRequested(msg.action().wireName(), tag, msg.requestedTag());
+        switch (msg.action()) {
+            case RESTORE -> {
+                pending.ifPresent(p -> p.replyTo().tell(StatusReply.error("superseded by a newer restore request")));
+                pending = Optional.of(new PendingRestore(msg.replyTo(), System.nanoTime() + MOVE_LIMIT.toNanos()));
+                request = Optional.of(self);
+                operatorRemoval = Optional.of(false);
+            }
+            case REMOVE -> {
+                operatorRemoval = Optional.of(true);
+                supervisor.tell(new HierarchySupervisor.Apply(HierarchyAction.REMOVE, claim.owner().generation(),
+                        "taken out of service by the operator (remove)", Optional.of(msg.replyTo())));
+            }
+            case RESTART -> {
+                if (!local.allInService()) {
+                    String why = "hierarchy \"" + tag + "\" is not in service on " + self + "; restart restarts it"
+                            + " where it runs (perform_action -t " + tag + " -a restore brings it here)";
+                    log.actionRefused(msg.action().wireName(), tag, why);
+                    msg.replyTo().tell(StatusReply.error(why));
+                } else {
+                    supervisor.tell(new HierarchySupervisor.Apply(HierarchyAction.RESTART, claim.owner().generation(),
+                            "restart requested by the operator", Optional.of(msg.replyTo())));
+                }
+            }
+        }
+        return this;
+    }
+
+    private Behavior<Command> onStop(Stop msg) {
+        stopping = Optional.of(msg.shutdown());
+        stopReply = Optional.of(msg.replyTo());
+        stopDeadline = System.nanoTime() + MOVE_LIMIT.toNanos();
+        board.tell(new StatusBoard.ShutdownStarted(msg.shutdown()));
+        pending.ifPresent(p -> p.replyTo().tell(StatusReply.error("Vigil is shutting down on server \"" + self + "\"")));
+        pending = Optional.empty();
+        if (msg.shutdown().leavesRunning()) {
+            lease.ifPresent(LeaseKeeper::park);
+            if (armed) {
+                guard.disarm(hierarchy.tag());
+                armed = false;
+            }
+        }
+        return this;
+    }
+
+    /** The stop is answered once nothing runs here (or it is left running), and a switchover has landed. */
+    private void finishStop(StatusBoard.Reports facts) {
+        if (stopReply.isEmpty()) {
+            return;
+        }
+        Shutdown s = stopping.orElseThrow();
+        boolean doneHere = s.leavesRunning() || !local.busy() && !local.anyRunning();
+        boolean landed = !s.switchesOver() || !claim.owner().owner().filter(o -> !o.equals(self)).isPresent()
+                || facts.reports().values().stream().anyMatch(r -> !r.server().equals(self)
+                        && r.claim(hierarchy.tag()).report() == HierarchyReport.IN_SERVICE);
+        boolean hadNothing = !local.anyRunning() && claim.owner().owner().filter(self::equals).isEmpty();
+        if (doneHere && (landed || hadNothing) || System.nanoTime() - stopDeadline > 0) {
+            if (armed && !local.anyRunning()) {
+                guard.disarm(hierarchy.tag());
+                armed = false;
+            }
+            lease.ifPresent(l -> l.want(false));
+            stopReply.get().tell(Done.getInstance());
+            stopReply = Optional.empty();
+        }
+    }
+
+    private void expirePending() {
+        if (pending.isPresent() && System.nanoTime() - pending.get().deadline() > 0) {
+            pending.get().replyTo().tell(StatusReply.error("hierarchy \"" + hierarchy.tag() + "\" could not be brought"
+                    + " in service on " + self + " within " + MOVE_LIMIT.toSeconds() + " s: " + lastReason));
+            pending = Optional.empty();
+        }
+    }
+
+    private Behavior<Command> onLease(LeaseHeard msg) {
+        if (msg.event() instanceof LeaseKeeper.Acquired a) {
+            leaseHeld = true;
+            lostEntitlement = Optional.empty();
+            log.leaseAcquired(hierarchy.tag(), a.generation());
+        } else if (msg.event() instanceof LeaseKeeper.NotHeld n) {
+            leaseHeld = false;
+            log.leaseNotHeld(hierarchy.tag(), n.reason());
+        } else if (msg.event() instanceof LeaseKeeper.Lost l) {
+            leaseHeld = false;
+            lostEntitlement = Optional.of("its disk lease was lost (" + l.reason() + ")");
+        }
+        return this;
+    }
+}

@@ -1,0 +1,190 @@
+package dev.vigil.daemon.cluster.fencing;
+
+import dev.vigil.core.config.LeaseTimings;
+import dev.vigil.guard.lease.DiskLease;
+import dev.vigil.guard.lease.LeaseIdentity;
+import dev.vigil.guard.lease.LeaseOutcome;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One hierarchy's disk lease on this server, kept on a thread of its own so that renewals are never
+ * late behind actor work: while the placement wants the hierarchy here it acquires the lease
+ * (waiting for a dead holder's lease to expire) and renews it every renew-interval, feeding the
+ * fencing guard and the {@link Ownership} check with each renewal's start; otherwise it releases
+ * the lease and keeps observing it, so that a holder's staleness is already counted when the
+ * holder dies. A lost or unobtainable lease is reported to the placement, which takes the
+ * hierarchy out of service here; the guard fences independently if the daemon does not.
+ */
+public final class LeaseKeeper implements AutoCloseable {
+
+    /** What the placement hears from its lease. */
+    public sealed interface Event {
+    }
+
+    /** The lease is held (acquired or adopted) at {@code generation}. */
+    public record Acquired(long generation) implements Event {
+    }
+
+    /** Another server holds it, or the device failed: this server may not run the hierarchy now. */
+    public record NotHeld(String reason) implements Event {
+    }
+
+    /** A held lease was lost: the hierarchy must stop here at once. */
+    public record Lost(String reason) implements Event {
+    }
+
+    /** How the daemon formats a blank lease device: slots per lease (servers) and leases (hierarchies). */
+    static final int SLOTS = 8;
+    static final int LEASES = 128;
+
+    private final DiskLease lease;
+    private final Path device;
+    private final String cluster;
+    private final String tag;
+    private final int priority;
+    private final LeaseTimings timings;
+    private final Fencing fencing;
+    private final Ownership ownership;
+    private final Consumer<Event> events;
+    private final ScheduledExecutorService thread;
+    private volatile boolean wanted;
+    private volatile boolean holding;
+    private volatile boolean parked;
+    private String lastRefusal = "";
+
+    public LeaseKeeper(Path device, String cluster, String server, int serverIndex, String tag, int priority,
+                       LeaseTimings timings, Fencing fencing, Ownership ownership, Consumer<Event> events) {
+        this.lease = new DiskLease(device, new LeaseIdentity(cluster, server, serverIndex), tag, timings);
+        this.device = device;
+        this.cluster = cluster;
+        this.tag = tag;
+        this.priority = priority;
+        this.timings = timings;
+        this.fencing = fencing;
+        this.ownership = ownership;
+        this.events = events;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vigil-lease-" + tag);
+            t.setDaemon(true);
+            t.setPriority(Thread.MAX_PRIORITY);
+            return t;
+        });
+        long every = timings.renewInterval().toNanos();
+        thread.scheduleWithFixedDelay(this::round, 0, every, TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether the placement wants the hierarchy on this server (acquire and keep) or not (release). */
+    public void want(boolean wanted) {
+        this.wanted = wanted;
+    }
+
+    public boolean holds() {
+        return holding && lease.holds();
+    }
+
+    /** {@code lkstop -f}: the lease is parked (nobody takes the hierarchy over) and no longer renewed. */
+    public void park() {
+        parked = true;
+        try {
+            thread.submit(() -> {
+                if (holding) {
+                    lease.park();
+                    holding = false;
+                }
+            }).get(timings.renewTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void round() {
+        if (parked) {
+            return;
+        }
+        try {
+            if (holding) {
+                if (!wanted) {
+                    lease.release();
+                    holding = false;
+                    return;
+                }
+                renew();
+            } else if (wanted) {
+                acquire();
+            } else {
+                lease.observe();
+            }
+        } catch (RuntimeException e) {
+            events.accept(new NotHeld("lease " + tag + ": " + e));
+        }
+    }
+
+    private void renew() {
+        LeaseOutcome o = lease.renew();
+        if (o instanceof LeaseOutcome.Renewed r) {
+            ownership.validUntil(r.validUntilNanos());
+            fencing.feed(tag, r.anchorNanos());
+        } else if (o instanceof LeaseOutcome.Lost lost) {
+            lose(lost.reason());
+        } else if (!lease.holds()) {
+            lose(describe(o));
+        }
+    }
+
+    private void lose(String reason) {
+        holding = false;
+        ownership.revoke("disk lease lost: " + reason);
+        events.accept(new Lost(reason));
+    }
+
+    private void acquire() {
+        LeaseOutcome o = lease.acquire(priority, timings.leaseTimeout().plus(timings.fenceBound()));
+        if (o instanceof LeaseOutcome.Failed f && f.message().contains("no VIGILLSE header")) {
+            LeaseOutcome formatted = DiskLease.format(device, cluster, SLOTS, LEASES, false);
+            o = formatted instanceof LeaseOutcome.Formatted ? lease.acquire(priority,
+                    timings.leaseTimeout().plus(timings.fenceBound())) : formatted;
+        }
+        if (o instanceof LeaseOutcome.Acquired a && wanted) {
+            holding = true;
+            lastRefusal = "";
+            ownership.validUntil(a.validUntilNanos());
+            events.accept(new Acquired(a.generation()));
+        } else if (o instanceof LeaseOutcome.Acquired) {
+            lease.release();
+        } else {
+            String why = describe(o);
+            if (!why.equals(lastRefusal)) {
+                lastRefusal = why;
+                events.accept(new NotHeld(why));
+            }
+        }
+    }
+
+    private static String describe(LeaseOutcome o) {
+        if (o instanceof LeaseOutcome.Refused r) {
+            return r.reason();
+        }
+        if (o instanceof LeaseOutcome.Failed f) {
+            return f.message();
+        }
+        if (o instanceof LeaseOutcome.Lost l) {
+            return l.reason();
+        }
+        return o.toString();
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(timings.renewTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lease.close();
+    }
+}
