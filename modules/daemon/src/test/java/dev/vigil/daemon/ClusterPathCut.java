@@ -18,18 +18,18 @@ import scala.concurrent.duration.FiniteDuration;
  * dropped in both directions while the other comm paths keep working. Needs
  * {@link #testMode()} in the actor system's configuration.
  */
-final class ClusterPathCut {
+public final class ClusterPathCut {
     private ClusterPathCut() {
     }
 
     /** The Pekko setting that lets Artery drop traffic on request (off in production). */
-    static Config testMode() {
+    public static Config testMode() {
         return ConfigFactory.parseString("pekko.remote.artery.advanced.test-mode = on");
     }
 
     /** Drops (or, with {@code cut} false, passes again) all traffic between {@code system} and {@code other}. */
     @SuppressWarnings("deprecation")
-    static void set(ActorSystem<?> system, Address other, boolean cut) throws Exception {
+    public static void set(ActorSystem<?> system, Address other, boolean cut) throws Exception {
         ExtendedActorSystem classic = (ExtendedActorSystem) Adapter.toClassic(system);
         RemoteActorRefProvider provider = (RemoteActorRefProvider) classic.provider();
         ThrottlerTransportAdapter.ThrottleMode mode = cut ? ThrottlerTransportAdapter.Blackhole$.MODULE$

@@ -124,6 +124,7 @@ public final class TestSupport {
                     servers = [ %s ]
                     failure-detector { heartbeat-interval = %dms, acceptable-heartbeat-pause = %dms }
                     down-after = %dms
+                    fencing.guard = false
                     %s
                   }
                   admin { port = %d }

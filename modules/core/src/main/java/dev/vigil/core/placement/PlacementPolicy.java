@@ -257,7 +257,7 @@ public final class PlacementPolicy {
         return order.stream().filter(v -> v != owner)
                 .filter(v -> v.alive() ? !v.report().surelyStopped() : !v.fenced())
                 .min(Comparator.comparing(v -> v.alive() ? 0 : 1))
-                .map(v -> !v.alive() ? "waiting for " + v.name() + " to be fenced (its disk lease has not expired yet)"
+                .map(v -> !v.alive() ? "waiting for " + v.name() + " to be fenced (its disk lease or its guard's deadline has not surely passed yet)"
                         : mayRunHere(v) ? "waiting for " + v.name() + " to take it out of service"
                         : "waiting for " + v.name() + " to report its state");
     }

@@ -35,7 +35,7 @@ class FailoverTest {
         assertEquals(8, d.generation());
         assertEquals(Step.NOTHING, d.step("n2"));
         assertEquals("failing over " + TAG + " to n2: n1 down on all 2 comm paths; "
-                + "waiting for n1 to be fenced (its disk lease has not expired yet)", d.reason());
+                + "waiting for n1 to be fenced (its disk lease or its guard's deadline has not surely passed yet)", d.reason());
     }
 
     @Test

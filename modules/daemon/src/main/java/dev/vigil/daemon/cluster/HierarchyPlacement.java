@@ -106,6 +106,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     }
 
     private final HierarchyConfig hierarchy;
+    private final dev.vigil.core.config.ClusterSettings cluster;
     private final String self;
     private final int total;
     private final FencingSettings fencing;
@@ -153,6 +154,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                                OperatorLog log) {
         super(ctx);
         this.hierarchy = hierarchy;
+        this.cluster = config.cluster();
         this.self = config.serverName();
         this.total = config.cluster().servers().size();
         this.fencing = config.cluster().fencing();
@@ -350,7 +352,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             }
             ServerReport r = facts.reports().get(server);
             ServerState state = facts.states().getOrDefault(server, ServerState.DEAD);
-            int paths = facts.paths().getOrDefault(server, 0);
+            int paths = cluster.pathCount(self, server);
             if (r == null) {
                 return new ServerView(server, state, paths, false, false, HierarchyReport.UNKNOWN, Optional.empty(),
                         Optional.empty(), false);
