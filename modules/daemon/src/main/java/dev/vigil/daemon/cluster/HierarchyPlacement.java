@@ -251,10 +251,18 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         Decision d = PlacementPolicy.decide(input);
         boolean removed = operatorRemoval.orElse(merged.removedByOperator());
         boolean newRecord = d.ownerChanged() || operatorRemoval.isPresent() && removed != merged.removedByOperator();
-        long generation = newRecord && !d.ownerChanged() ? d.generation() + 1 : d.generation();
-        OwnerRecord record = new OwnerRecord(d.owner(), generation);
-        request = Optional.empty();
-        operatorRemoval = Optional.empty();
+        boolean mayRecord = entitled(quorate) && !takingOverFromTheDeadTooEarly(d, merged.owner(), facts);
+        if (!mayRecord) {
+            newRecord = false;
+            removed = merged.removedByOperator();
+        }
+        long generation = !newRecord ? merged.owner().generation()
+                : d.ownerChanged() ? d.generation() : d.generation() + 1;
+        OwnerRecord record = newRecord ? new OwnerRecord(d.owner(), generation) : merged.owner();
+        if (mayRecord || d.refusal().isPresent()) {
+            request = Optional.empty();
+            operatorRemoval = Optional.empty();
+        }
         if (d.refusal().isPresent()) {
             pending.ifPresent(p -> p.replyTo().tell(StatusReply.error(d.refusal().get())));
             pending = Optional.empty();
@@ -262,7 +270,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         claim = new Claim(record, removed, published(), local.failure(), clear(facts, record, now));
         board.tell(new StatusBoard.ClaimChanged(hierarchy.tag(), claim, new PlacementStatus(hierarchy.tag(),
                 d.owner().orElse(null), generation, d.reason())));
-        ownership.decided(d.owner().filter(self::equals).isPresent() && !removed, generation, d.reason());
+        ownership.decided(record.owner().filter(self::equals).isPresent() && !removed, generation, d.reason());
         if (newRecord || !d.reason().equals(lastReason) && d.step(self) != Step.NOTHING) {
             log.placementDecided(hierarchy.tag(), d.owner().orElse("nowhere"), generation, d.reason());
         }
@@ -271,6 +279,18 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         finishStop(facts);
         expirePending();
         return this;
+    }
+
+    /**
+     * A takeover from a DEAD owner is recorded only once this server can restore at once (the dead
+     * owner fenced): a server that was DEAD only for a moment (a flapping link) must find its
+     * ownership unchanged when it comes back, instead of being made to remove what it runs.
+     */
+    private boolean takingOverFromTheDeadTooEarly(Decision d, OwnerRecord current, StatusBoard.Reports facts) {
+        boolean toMe = d.ownerChanged() && d.owner().filter(self::equals).isPresent();
+        boolean fromTheDead = current.owner().filter(o -> !o.equals(self)
+                && facts.states().getOrDefault(o, ServerState.DEAD) != ServerState.ALIVE).isPresent();
+        return toMe && fromTheDead && d.step(self) != Step.RESTORE;
     }
 
     /** Strict majority of the configured servers ALIVE as seen from here (a lone server always). */
@@ -470,7 +490,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             return;
         }
         if (step == Step.KEEP && pending.isPresent()) {
-            pending.get().replyTo().tell(StatusReply.error("hierarchy \"" + tag + "\" is already in service on " + self));
+            supervisor.tell(new HierarchySupervisor.Apply(HierarchyAction.RESTORE, record.generation(), d.reason(),
+                    pending.map(PendingRestore::replyTo)));
             pending = Optional.empty();
         }
         if (local.anyRunning() && !(ownerHere && step.runs())) {

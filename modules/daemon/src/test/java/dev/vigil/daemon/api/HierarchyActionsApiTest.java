@@ -71,17 +71,13 @@ class HierarchyActionsApiTest {
         }
     }
 
-    /** The hierarchy in service on n1 only, as the cluster formed it, both servers done deciding at start. */
+    /** The hierarchy in service on n1 only: placed there as the cluster formed, or switched back by a restore on n1. */
     @BeforeEach
     void inServiceOnN1() {
         TestSupport.await("n2 sees n1 alive", WAIT, () -> status(1).server("n1").orElseThrow().state()
                 == dev.vigil.core.ServerState.ALIVE);
-        TestSupport.await("both servers decided their automatic restore", WAIT, () -> mainLog().contains(
-                "automatic restore of hierarchy \"" + ROOT + "\" on \"n1\"") && mainLog().contains(
-                "automatic restore of hierarchy \"" + ROOT + "\" on \"n2\""));
-        if (state(1, ROOT) == ResourceState.ISP) {
-            assertEquals(200, action(1, ROOT, "remove").statusCode());
-        }
+        TestSupport.await("a placement decision", WAIT, () -> mainLog().contains("placement of hierarchy \"" + ROOT
+                + "\": "));
         TestSupport.await("n1 has the hierarchy", WAIT, () -> state(0, ROOT) == ResourceState.ISP
                 || action(0, ROOT, "restore").statusCode() == 200);
         TestSupport.await("n2 knows", WAIT, () -> status(1).server("n1").orElseThrow().resources().get(ROOT).state()
@@ -144,13 +140,16 @@ class HierarchyActionsApiTest {
     }
 
     @Test
-    void restoreWhereAnotherServerHasTheHierarchyIs409AndSaysWhereToTakeItOut() throws Exception {
-        HttpResponse<String> r = action(1, "fs-/share", "restore");
-        assertEquals(409, r.statusCode());
-        assertEquals("hierarchy \"" + ROOT + "\" is in service on n1; take it out of service there first (perform_action"
-                + " -t " + ROOT + " -a remove on n1)", error(r));
-        assertEquals(409, action(1, ROOT, "restart").statusCode());
-        assertEquals(ResourceState.OSU, state(1, ROOT));
+    void restoreOnTheBackupSwitchesTheHierarchyOverAndRestartIsRefusedWhereItDoesNotRun() throws Exception {
+        ActionOutcome moved = outcome(action(1, "fs-/share", "restore"));
+        assertTrue(moved.succeeded(), moved.toString());
+        assertEquals("n2", moved.server());
+        assertEquals(ResourceState.ISP, state(1, ROOT));
+        TestSupport.await("n1 out of service", WAIT, () -> state(0, ROOT) == ResourceState.OSU);
+        assertTrue(mainLog().contains("switching " + ROOT + " over to n2 on operator request"), mainLog());
+        HttpResponse<String> restart = action(0, ROOT, "restart");
+        assertEquals(409, restart.statusCode());
+        assertTrue(error(restart).startsWith("hierarchy \"" + ROOT + "\" is not in service on n1"), restart.body());
     }
 
     @Test
@@ -172,7 +171,7 @@ class HierarchyActionsApiTest {
         }
         String since = mainLog().substring(logSize);
         assertFalse(since.contains("RECOVERY"), since);
-        assertFalse(since.contains("\" starts: "), "no automatic restore: " + since);
+        assertFalse(since.contains("\" is in service on"), "nothing brought it back: " + since);
     }
 
     @Test
@@ -187,7 +186,8 @@ class HierarchyActionsApiTest {
                 && r.reason().equals("restore action has succeeded")), restored.toString());
         TestSupport.await("n1 sees it on n2", WAIT, () -> status(0).server("n2").orElseThrow().resources().get(ROOT)
                 .state() == ResourceState.ISP);
-        assertEquals(409, action(0, ROOT, "restore").statusCode(), "now n1 must not start it");
+        assertTrue(outcome(action(0, ROOT, "restore")).succeeded(), "a restore on n1 switches it back");
+        assertEquals(ResourceState.OSU, state(1, ROOT));
     }
 
     @Test

@@ -38,6 +38,8 @@ final class SimWorld {
     private final Set<String> running = new HashSet<>(); // "server/resource"
     private final Map<String, String> removing = new HashMap<>(); // "server/hierarchy" -> resource being removed
     private final Set<String> failing = new HashSet<>(); // "server/resource" whose check and recover fail
+    private final Map<String, Long> slow = new HashMap<>(); // server -> extra ms per restore
+    private final Set<String> poweredOff = new HashSet<>(); // until its daemon starts again
     private final List<Event> events = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private final ScheduledExecutorService fenceClock = Executors.newSingleThreadScheduledExecutor();
@@ -78,6 +80,7 @@ final class SimWorld {
 
     /** The server loses power: everything it ran is gone. */
     synchronized void powerOff(String server) {
+        poweredOff.add(server);
         running.removeIf(k -> k.startsWith(server + "/"));
         record(server, "power-off", "*");
     }
@@ -89,8 +92,9 @@ final class SimWorld {
         record(server, "break", resource);
     }
 
-    synchronized void repairAll() {
-        failing.clear();
+    /** Every restore on {@code server} takes {@code time} from now on (a slow start). */
+    synchronized void slowRestores(String server, java.time.Duration time) {
+        slow.put(server, time.toMillis());
     }
 
     void close() {
@@ -119,7 +123,8 @@ final class SimWorld {
     }
 
     /** The kit of {@code resource} on {@code server}. */
-    RecoveryKit kit(String server, ResourceConfig resource) {
+    synchronized RecoveryKit kit(String server, ResourceConfig resource) {
+        poweredOff.remove(server);
         return new Kit(server, resource);
     }
 
@@ -147,9 +152,20 @@ final class SimWorld {
                 if (failing.contains(key)) {
                     return ActionResult.failed(FailureKind.FAILED, "simulated failure of " + resource.tag());
                 }
+            }
+            long extra;
+            synchronized (SimWorld.this) {
+                extra = slow.getOrDefault(server, 0L);
+            }
+            pause(extra);
+            synchronized (SimWorld.this) {
+                if (poweredOff.contains(server)) {
+                    return ActionResult.failed(FailureKind.FAILED, "the server lost power");
+                }
+                check(server, resource.tag(), "restore end");
                 running.add(key);
             }
-            pause();
+            pause(0);
             return ActionResult.success("started (in memory)");
         }
 
@@ -160,7 +176,7 @@ final class SimWorld {
                 record(server, "remove", resource.tag());
                 removing.put(server + "/" + h, resource.tag());
             }
-            pause();
+            pause(0);
             synchronized (SimWorld.this) {
                 running.remove(key);
                 removing.remove(server + "/" + h);
@@ -199,9 +215,9 @@ final class SimWorld {
             }
         }
 
-        private void pause() {
+        private void pause(long extraMillis) {
             try {
-                Thread.sleep(20);
+                Thread.sleep(20 + extraMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -156,10 +156,11 @@ public final class LeaseKeeper implements AutoCloseable {
         } else if (o instanceof LeaseOutcome.Acquired) {
             lease.release();
         } else {
-            String why = describe(o);
-            if (!why.equals(lastRefusal)) {
-                lastRefusal = why;
-                events.accept(new NotHeld(why));
+            // A refusal names how long the holder's slot has been unchanged: report each holder once.
+            String key = o instanceof LeaseOutcome.Refused r ? "held by " + r.holder() : describe(o);
+            if (!key.equals(lastRefusal)) {
+                lastRefusal = key;
+                events.accept(new NotHeld(describe(o)));
             }
         }
     }
