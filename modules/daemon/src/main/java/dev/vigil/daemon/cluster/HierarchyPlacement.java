@@ -1,6 +1,5 @@
 package dev.vigil.daemon.cluster;
 
-import dev.vigil.core.ServerState;
 import dev.vigil.core.config.FencingSettings;
 import dev.vigil.core.config.HierarchyConfig;
 import dev.vigil.core.config.VigilConfig;
@@ -11,7 +10,6 @@ import dev.vigil.core.placement.HierarchyReport;
 import dev.vigil.core.placement.OwnerRecord;
 import dev.vigil.core.placement.PlacementInput;
 import dev.vigil.core.placement.PlacementPolicy;
-import dev.vigil.core.placement.ServerView;
 import dev.vigil.core.placement.Shutdown;
 import dev.vigil.core.placement.Step;
 import dev.vigil.core.status.ActionOutcome;
@@ -23,9 +21,6 @@ import dev.vigil.daemon.hierarchy.HierarchyAction;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -106,11 +101,10 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     }
 
     private final HierarchyConfig hierarchy;
-    private final dev.vigil.core.config.ClusterSettings cluster;
     private final String self;
     private final int total;
     private final FencingSettings fencing;
-    private final Duration fenceWait;
+    private final PlacementFacts facts;
     private final ActorRef<StatusBoard.Command> board;
     private final ActorRef<HierarchySupervisor.Command> supervisor;
     private final Fencing guard;
@@ -134,11 +128,6 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private Optional<Boolean> operatorRemoval = Optional.empty();
     private String lastReason = "";
     private String lastWaiting = "";
-    /** Since when (System.nanoTime) each peer has been DEAD as seen from here. */
-    private final Map<String, Long> deadSince = new HashMap<>();
-    /** Each peer's incarnation when the current generation was first seen (for automatic switchback). */
-    private final Map<String, Long> incarnationAtGeneration = new HashMap<>();
-    private long generationSeen = -1;
 
     public static Behavior<Command> create(VigilConfig config, HierarchyConfig hierarchy,
                                            ActorRef<StatusBoard.Command> board,
@@ -154,11 +143,9 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                                OperatorLog log) {
         super(ctx);
         this.hierarchy = hierarchy;
-        this.cluster = config.cluster();
         this.self = config.serverName();
         this.total = config.cluster().servers().size();
         this.fencing = config.cluster().fencing();
-        this.fenceWait = fenceWait(config);
         this.board = board;
         this.supervisor = supervisor;
         this.guard = guard;
@@ -168,6 +155,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                 config.cluster().servers().indexOf(config.cluster().server(self).orElseThrow()), hierarchy.tag(),
                 hierarchy.priorities().get(self), fencing.timings(), guard, ownership,
                 ctx.messageAdapter(LeaseKeeper.Event.class, LeaseHeard::new)::tell));
+        this.facts = new PlacementFacts(hierarchy, config.cluster(), self, fenceWait(config),
+                server -> lease.map(l -> l.expiredHolders().contains(server)).orElse(false));
         timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
     }
 
@@ -226,32 +215,26 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         if (msg.reports() == null) {
             return this;
         }
-        StatusBoard.Reports facts = msg.reports();
         long now = System.nanoTime();
-        facts.states().forEach((server, state) -> {
-            if (state == ServerState.ALIVE) {
-                deadSince.remove(server);
-            } else {
-                deadSince.putIfAbsent(server, now);
-            }
-        });
-        boolean quorate = quorate(facts);
-        boolean mayKeep = mayKeepRunning(facts);
+        facts.see(msg.reports(), now);
+        boolean quorate = facts.quorate();
+        boolean mayKeep = facts.mayKeepRunning(lease.map(LeaseKeeper::holds).orElse(false));
         board.tell(new StatusBoard.EntitlementChanged(entitled(quorate)));
         protect(mayKeep, now);
         if (!settled && stopping.isEmpty() && request.isEmpty() && operatorRemoval.isEmpty()
                 && pending.isEmpty() && claim.owner().generation() == 0) {
             return this; // the others' reports (and their claims) may not have arrived yet
         }
-        Claim merged = merged(facts);
-        trackRejoins(facts, merged.owner());
-        PlacementInput input = new PlacementInput(hierarchy, views(facts, quorate, mayKeep, now), merged.owner(),
+        Claim merged = facts.merged(claim);
+        facts.trackRejoins(merged.owner());
+        PlacementInput input = new PlacementInput(hierarchy,
+                facts.views(local, stopping, entitled(quorate), mayKeep, leaseHeld), merged.owner(),
                 request.map(s -> new dev.vigil.core.placement.SwitchoverRequest(s)), false,
                 operatorRemoval.orElse(merged.removedByOperator()), false);
         Decision d = PlacementPolicy.decide(input);
         boolean removed = operatorRemoval.orElse(merged.removedByOperator());
         boolean newRecord = d.ownerChanged() || operatorRemoval.isPresent() && removed != merged.removedByOperator();
-        boolean mayRecord = entitled(quorate) && !takingOverFromTheDeadTooEarly(d, merged.owner(), facts);
+        boolean mayRecord = entitled(quorate) && !facts.takingOverFromTheDeadTooEarly(d, merged.owner());
         if (!mayRecord) {
             newRecord = false;
             removed = merged.removedByOperator();
@@ -267,7 +250,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             pending.ifPresent(p -> p.replyTo().tell(StatusReply.error(d.refusal().get())));
             pending = Optional.empty();
         }
-        claim = new Claim(record, removed, published(), local.failure(), clear(facts, record, now));
+        claim = new Claim(record, removed, published(), local.failure(), facts.clear(record, local));
         board.tell(new StatusBoard.ClaimChanged(hierarchy.tag(), claim, new PlacementStatus(hierarchy.tag(),
                 d.owner().orElse(null), generation, d.reason())));
         ownership.decided(record.owner().filter(self::equals).isPresent() && !removed, generation, d.reason());
@@ -275,40 +258,10 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             log.placementDecided(hierarchy.tag(), d.owner().orElse("nowhere"), generation, d.reason());
         }
         lastReason = d.reason();
-        act(d, record, facts, mayKeep);
-        finishStop(facts);
+        act(d, record);
+        finishStop();
         expirePending();
         return this;
-    }
-
-    /**
-     * A takeover from a DEAD owner is recorded only once this server can restore at once (the dead
-     * owner fenced): a server that was DEAD only for a moment (a flapping link) must find its
-     * ownership unchanged when it comes back, instead of being made to remove what it runs.
-     */
-    private boolean takingOverFromTheDeadTooEarly(Decision d, OwnerRecord current, StatusBoard.Reports facts) {
-        boolean toMe = d.ownerChanged() && d.owner().filter(self::equals).isPresent();
-        boolean fromTheDead = current.owner().filter(o -> !o.equals(self)
-                && facts.states().getOrDefault(o, ServerState.DEAD) != ServerState.ALIVE).isPresent();
-        return toMe && fromTheDead && d.step(self) != Step.RESTORE;
-    }
-
-    /** Strict majority of the configured servers ALIVE as seen from here (a lone server always). */
-    private boolean quorate(StatusBoard.Reports facts) {
-        long alive = facts.states().values().stream().filter(s -> s == ServerState.ALIVE).count();
-        return total == 1 || alive * 2 > total;
-    }
-
-    /**
-     * Whether what runs here may go on running: with a lease, while it is held; without, unless the
-     * servers this one cannot see could form a majority of their own (and so take it over).
-     */
-    private boolean mayKeepRunning(StatusBoard.Reports facts) {
-        if (fencing.leaseMode()) {
-            return lease.map(LeaseKeeper::holds).orElse(false);
-        }
-        long unseen = facts.states().values().stream().filter(s -> s != ServerState.ALIVE).count();
-        return unseen * 2 <= total;
     }
 
     private boolean entitled(boolean quorate) {
@@ -335,112 +288,6 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         }
     }
 
-    private Claim merged(StatusBoard.Reports facts) {
-        Claim best = claim;
-        var order = Claim.order(hierarchy.priorities());
-        for (ServerReport r : facts.reports().values()) {
-            if (r.server().equals(self) || !hierarchy.priorities().containsKey(r.server()) && r.claims().isEmpty()) {
-                continue;
-            }
-            Claim c = r.claim(hierarchy.tag());
-            if (c.owner().owner().filter(o -> !hierarchy.priorities().containsKey(o)).isPresent()) {
-                continue;
-            }
-            if (order.compare(c, best) > 0) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    private void trackRejoins(StatusBoard.Reports facts, OwnerRecord record) {
-        if (record.generation() != generationSeen) {
-            generationSeen = record.generation();
-            incarnationAtGeneration.clear();
-            facts.reports().forEach((server, r) -> incarnationAtGeneration.put(server, r.incarnation()));
-        }
-    }
-
-    private List<ServerView> views(StatusBoard.Reports facts, boolean quorate, boolean mayKeep, long now) {
-        return hierarchy.priorities().keySet().stream().map(server -> {
-            if (server.equals(self)) {
-                HierarchyReport report = local.busy() || local.report() == HierarchyReport.UNKNOWN
-                        ? HierarchyReport.STOPPING : local.report();
-                boolean incumbent = local.anyRunning() && mayKeep;
-                return new ServerView(self, ServerState.ALIVE, total, entitled(quorate) || incumbent, false,
-                        report, local.failure().filter(f -> report == HierarchyReport.FAILED), stopping, false);
-            }
-            ServerReport r = facts.reports().get(server);
-            ServerState state = facts.states().getOrDefault(server, ServerState.DEAD);
-            int paths = cluster.pathCount(self, server);
-            if (r == null) {
-                return new ServerView(server, state, paths, false, false, HierarchyReport.UNKNOWN, Optional.empty(),
-                        Optional.empty(), false);
-            }
-            Claim c = sane(r.claim(hierarchy.tag()));
-            boolean rejoined = incarnationAtGeneration.containsKey(server)
-                    && r.incarnation() > incarnationAtGeneration.get(server)
-                    || !incarnationAtGeneration.containsKey(server);
-            return new ServerView(server, state, paths, r.entitled(), fenced(server, r, c, now), c.report(),
-                    c.failure().filter(f -> c.report() == HierarchyReport.FAILED), r.shutdown(),
-                    rejoined && state == ServerState.ALIVE);
-        }).toList();
-    }
-
-    /** A FAILED claim without its failure (which a correct server never sends) is read as out of service. */
-    private static Claim sane(Claim c) {
-        return c.report() == HierarchyReport.FAILED && c.failure().isEmpty()
-                ? new Claim(c.owner(), c.removedByOperator(), HierarchyReport.OUT_OF_SERVICE, c.failure(), c.clear()) : c;
-    }
-
-    /**
-     * Whether a DEAD peer surely runs nothing of the hierarchy: it left after taking it out of
-     * service, or (with a lease) this server holds the lease, or (without) it has been DEAD long
-     * enough for its own guard to have fenced it while this server sees a majority.
-     */
-    private boolean fenced(String server, ServerReport r, Claim c, long now) {
-        if (r.shutdown().isPresent() && c.report().surelyStopped() && !r.shutdown().get().leavesRunning()) {
-            return true;
-        }
-        Long since = deadSince.get(server);
-        if (since == null) {
-            return false;
-        }
-        if (fencing.leaseMode()) {
-            return leaseHeld;
-        }
-        return now - since >= fenceWait.toNanos() && aliveMajority();
-    }
-
-    private boolean aliveMajority() {
-        long dead = deadSince.size();
-        return total == 1 || (total - dead) * 2 > total;
-    }
-
-    /** This server's acknowledgement of {@code record}: every server but the owner surely runs nothing, as seen here. */
-    private boolean clear(StatusBoard.Reports facts, OwnerRecord record, long now) {
-        for (String server : hierarchy.priorities().keySet()) {
-            if (record.owner().filter(server::equals).isPresent()) {
-                continue;
-            }
-            if (server.equals(self)) {
-                if (local.anyRunning() || local.busy()) {
-                    return false;
-                }
-                continue;
-            }
-            ServerReport r = facts.reports().get(server);
-            boolean alive = facts.states().getOrDefault(server, ServerState.DEAD) == ServerState.ALIVE;
-            if (alive && (r == null || !r.claim(hierarchy.tag()).report().surelyStopped())) {
-                return false;
-            }
-            if (!alive && !fencing.leaseMode() && (r == null || !fenced(server, r, r.claim(hierarchy.tag()), now))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** What this server publishes it is doing with the hierarchy. */
     private HierarchyReport published() {
         if (local.busy() || local.anyRunning() && !local.allInService()) {
@@ -451,7 +298,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
 
     // ---- carrying it out here ----
 
-    private void act(Decision d, OwnerRecord record, StatusBoard.Reports facts, boolean mayKeep) {
+    private void act(Decision d, OwnerRecord record) {
         String tag = hierarchy.tag();
         boolean ownerHere = d.owner().filter(self::equals).isPresent() && !claim.removedByOperator()
                 && lostEntitlement.isEmpty();
@@ -471,7 +318,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         }
         Step step = d.step(self);
         if (step == Step.RESTORE && ownerHere) {
-            Optional<String> wait = obstacle(record, facts);
+            Optional<String> wait = obstacle(record);
             if (wait.isPresent()) {
                 waiting(wait.get());
                 return;
@@ -513,21 +360,11 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     }
 
     /** Beyond the policy: the lease (when configured) and every ALIVE server's acknowledgement. */
-    private Optional<String> obstacle(OwnerRecord record, StatusBoard.Reports facts) {
+    private Optional<String> obstacle(OwnerRecord record) {
         if (fencing.leaseMode() && !leaseHeld) {
             return Optional.of("acquiring the disk lease");
         }
-        for (String server : hierarchy.priorities().keySet()) {
-            if (server.equals(self) || facts.states().getOrDefault(server, ServerState.DEAD) != ServerState.ALIVE) {
-                continue;
-            }
-            ServerReport r = facts.reports().get(server);
-            if (r == null || !r.claim(hierarchy.tag()).acknowledges(record)) {
-                return Optional.of("waiting for " + server + " to acknowledge " + self + " as owner (generation "
-                        + record.generation() + ")");
-            }
-        }
-        return Optional.empty();
+        return facts.unacknowledged(record);
     }
 
     private void waiting(String why) {
@@ -598,15 +435,14 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     }
 
     /** The stop is answered once nothing runs here (or it is left running), and a switchover has landed. */
-    private void finishStop(StatusBoard.Reports facts) {
+    private void finishStop() {
         if (stopReply.isEmpty()) {
             return;
         }
         Shutdown s = stopping.orElseThrow();
         boolean doneHere = s.leavesRunning() || !local.busy() && !local.anyRunning();
         boolean landed = !s.switchesOver() || !claim.owner().owner().filter(o -> !o.equals(self)).isPresent()
-                || facts.reports().values().stream().anyMatch(r -> !r.server().equals(self)
-                        && r.claim(hierarchy.tag()).report() == HierarchyReport.IN_SERVICE);
+                || facts.inServiceElsewhere();
         boolean hadNothing = !local.anyRunning() && claim.owner().owner().filter(self::equals).isEmpty();
         if (doneHere && (landed || hadNothing) || System.nanoTime() - stopDeadline > 0) {
             if (armed && !local.anyRunning()) {

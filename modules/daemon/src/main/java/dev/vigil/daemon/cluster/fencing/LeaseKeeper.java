@@ -4,6 +4,7 @@ import dev.vigil.core.config.LeaseTimings;
 import dev.vigil.guard.lease.DiskLease;
 import dev.vigil.guard.lease.LeaseIdentity;
 import dev.vigil.guard.lease.LeaseOutcome;
+import dev.vigil.guard.lease.SlotState;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +55,8 @@ public final class LeaseKeeper implements AutoCloseable {
     private volatile boolean wanted;
     private volatile boolean holding;
     private volatile boolean parked;
+    /** Servers whose HELD slot has expired as this server observes it: they are no longer running the hierarchy. */
+    private volatile java.util.Set<String> expiredHolders = java.util.Set.of();
     private String lastRefusal = "";
 
     public LeaseKeeper(Path device, String cluster, String server, int serverIndex, String tag, int priority,
@@ -116,11 +119,30 @@ public final class LeaseKeeper implements AutoCloseable {
             } else if (wanted) {
                 acquire();
             } else {
-                lease.observe();
+                observe();
             }
         } catch (RuntimeException e) {
             events.accept(new NotHeld("lease " + tag + ": " + e));
         }
+    }
+
+    /**
+     * A standby's observation. A holder whose slot has stayed unchanged for the lease timeout has
+     * stopped renewing, and its guard has fenced it (renew-timeout + fence-timeout + margin fit in
+     * the lease timeout): for this hierarchy it is as good as dead, whatever the network says.
+     */
+    private void observe() {
+        LeaseOutcome o = lease.observe();
+        if (o instanceof LeaseOutcome.Observed observed) {
+            expiredHolders = observed.slots().stream()
+                    .filter(v -> !v.mine() && v.slot() != null && v.slot().state() == SlotState.HELD && v.expired())
+                    .map(v -> v.slot().serverName()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
+    }
+
+    /** The servers whose hold on this lease has expired, as last observed here. */
+    public java.util.Set<String> expiredHolders() {
+        return expiredHolders;
     }
 
     private void renew() {
