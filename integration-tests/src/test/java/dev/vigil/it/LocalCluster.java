@@ -121,9 +121,16 @@ final class LocalCluster implements AutoCloseable {
         return Optional.of(Long.parseLong(Files.readString(pidFile).trim()));
     }
 
-    /** Remembers a daemon this test started so that {@link #close()} can end it. */
+    /**
+     * Remembers a daemon this test started, and its fencing guard (a detached process that outlives
+     * a killed daemon by design), so that {@link #close()} can end them.
+     */
     void started(String server) throws IOException {
         pid(server).ifPresent(startedPids::add);
+        Path guardPid = dir.resolve(server).resolve("state/guard.pid");
+        if (Files.exists(guardPid)) {
+            startedPids.add(Long.parseLong(Files.readString(guardPid).trim()));
+        }
     }
 
     Path logFile(String server, String file) {

@@ -117,6 +117,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private boolean settled;
     private boolean asking;
     private boolean armed;
+    /** The guard's list was refreshed since the hierarchy came in service (it names the postmaster then). */
+    private boolean listedRunning;
     private boolean leaseHeld;
     private Optional<String> lostEntitlement = Optional.empty();
     private Optional<Shutdown> stopping = Optional.empty();
@@ -274,7 +276,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             return;
         }
         if (mayKeep) {
-            ownership.validUntil(now + fencing.timings().guardTimeout().toNanos());
+            ownership.proven(now, now + fencing.timings().guardTimeout().toNanos());
             if (armed) {
                 guard.feed(hierarchy.tag(), now);
             }
@@ -336,6 +338,9 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             pending = Optional.empty();
             return;
         }
+        if (step == Step.KEEP && armed && !listedRunning && local.allInService()) {
+            listedRunning = guard.refresh(tag, ownership.anchor());
+        }
         if (step == Step.KEEP && pending.isPresent()) {
             supervisor.tell(new HierarchySupervisor.Apply(HierarchyAction.RESTORE, record.generation(), d.reason(),
                     pending.map(PendingRestore::replyTo)));
@@ -374,10 +379,11 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         }
     }
 
+    /** Arms the guard before anything starts, its deadline counted from the latest proof of entitlement. */
     private void arm() {
-        long now = System.nanoTime();
         if (!armed) {
-            armed = guard.arm(hierarchy.tag(), now);
+            armed = guard.arm(hierarchy.tag(), ownership.anchor());
+            listedRunning = false;
         }
     }
 

@@ -148,7 +148,7 @@ public final class LeaseKeeper implements AutoCloseable {
     private void renew() {
         LeaseOutcome o = lease.renew();
         if (o instanceof LeaseOutcome.Renewed r) {
-            ownership.validUntil(r.validUntilNanos());
+            ownership.proven(r.anchorNanos(), r.validUntilNanos());
             fencing.feed(tag, r.anchorNanos());
         } else if (o instanceof LeaseOutcome.Lost lost) {
             lose(lost.reason());
@@ -173,7 +173,7 @@ public final class LeaseKeeper implements AutoCloseable {
         if (o instanceof LeaseOutcome.Acquired a && wanted) {
             holding = true;
             lastRefusal = "";
-            ownership.validUntil(a.validUntilNanos());
+            ownership.proven(a.anchorNanos(), a.validUntilNanos());
             events.accept(new Acquired(a.generation()));
         } else if (o instanceof LeaseOutcome.Acquired) {
             lease.release();

@@ -13,6 +13,7 @@ public final class Ownership {
     private volatile long generation = -1;
     private volatile boolean owner;
     private volatile long validUntilNanos = Long.MIN_VALUE;
+    private volatile long anchorNanos = Long.MIN_VALUE;
     private volatile String why = "no placement decision yet";
 
     /** Empty when this server may start resources of the hierarchy now, else why not. */
@@ -39,9 +40,18 @@ public final class Ownership {
         this.why = why;
     }
 
-    /** Entitlement proven until {@code untilNanos} (System.nanoTime). */
-    public void validUntil(long untilNanos) {
+    /**
+     * Entitlement proven at {@code anchorNanos} (the start of the lease write, or the quorum check)
+     * and valid until {@code untilNanos} (System.nanoTime both).
+     */
+    public void proven(long anchorNanos, long untilNanos) {
+        this.anchorNanos = anchorNanos;
         this.validUntilNanos = untilNanos;
+    }
+
+    /** When entitlement was last proven: the anchor the fencing guard's deadline counts from. */
+    public long anchor() {
+        return anchorNanos;
     }
 
     /** Entitlement gone at once (lease lost, quorum lost). */
