@@ -3,6 +3,7 @@ package dev.vigil.daemon.cluster;
 import dev.vigil.core.CommPathState;
 import dev.vigil.core.ResourceState;
 import dev.vigil.core.ServerState;
+import dev.vigil.core.ShutdownStrategy;
 import dev.vigil.core.config.HierarchyConfig;
 import dev.vigil.core.config.ResourceConfig;
 import dev.vigil.core.config.ServerConfig;
@@ -59,6 +60,10 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     public record ResourceChanged(String tag, ResourceStatus status) implements Command {
     }
 
+    /** The administrator changed this server's shutdown strategy (already persisted in {@link ShutdownStrategyFile}). */
+    public record SetShutdownStrategy(ShutdownStrategy strategy) implements Command {
+    }
+
     private record ReportReceived(ServerReport report) implements Command {
     }
 
@@ -74,6 +79,7 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     private final Map<String, ResourceStatus> ownResources = new LinkedHashMap<>();
     private final Map<String, ServerReport> peers = new HashMap<>();
     private List<CommPathStatus> ownPaths = List.of();
+    private ShutdownStrategy strategy;
     private long seq;
 
     /**
@@ -97,6 +103,7 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
         this.incarnation = incarnation;
         this.topic = topic;
         this.hierarchies = config.hierarchies().stream().map(HierarchyInfo::of).toList();
+        this.strategy = ShutdownStrategyFile.effective(config);
         for (HierarchyConfig h : config.hierarchies()) {
             if (h.priorities().containsKey(self)) {
                 for (ResourceConfig r : h.restoreOrder()) {
@@ -114,6 +121,10 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
                 .onMessage(CommPathsChanged.class, this::onCommPathsChanged)
                 .onMessage(ResourceChanged.class, this::onResourceChanged)
                 .onMessage(ReportReceived.class, this::onReportReceived)
+                .onMessage(SetShutdownStrategy.class, msg -> {
+                    strategy = msg.strategy();
+                    return publish();
+                })
                 .onMessageEquals(PublishTick.INSTANCE, this::publish)
                 .build();
     }
@@ -135,7 +146,7 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     }
 
     private ServerReport ownReport() {
-        return new ServerReport(self, incarnation, seq, Instant.now(), config.shutdownStrategy(), ownPaths,
+        return new ServerReport(self, incarnation, seq, Instant.now(), strategy, ownPaths,
                 Collections.unmodifiableMap(new LinkedHashMap<>(ownResources)));
     }
 

@@ -1,0 +1,22 @@
+package dev.vigil.gui;
+
+import java.util.Map;
+
+/** An answer of the REST API before it becomes an HTTP response: a status and a JSON body. */
+public record ApiResult(int status, String json) {
+
+    public static ApiResult ok(Object body) {
+        return new ApiResult(200, Json.write(body));
+    }
+
+    public static ApiResult error(int status, String message) {
+        return new ApiResult(status, Json.error(message));
+    }
+
+    public static ApiResult error(int status, String message, Map<String, Object> extra) {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("error", message);
+        body.putAll(extra);
+        return new ApiResult(status, Json.write(body));
+    }
+}
