@@ -25,7 +25,27 @@ public final class GuiMain {
     private GuiMain() {
     }
 
+    private static final String USAGE = """
+            Usage: vigil-gui [-c FILE]
+            Run the Vigil GUI server of this server in the foreground: the web GUI, its REST API
+            (/api/v1) and the online manual (/help/) on vigil.gui.bind:vigil.gui.port (81).
+            lkGUIserver start runs it in the background.
+              -c, --config FILE   Configuration file (default: $VIGIL_CONF, else /etc/vigil/vigil.conf).
+              -h, --help          Show this help and exit.
+            Exit status: 0 stopped, 1 the port cannot be bound, 2 bad usage or configuration.
+            """;
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && (args[0].equals("-h") || args[0].equals("--help"))) {
+            System.out.print(USAGE);
+            return;
+        }
+        if (args.length != 0 && !(args.length == 2 && (args[0].equals("-c") || args[0].equals("--config")))) {
+            System.err.println("vigil-gui: unexpected arguments " + String.join(" ", args));
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
         Path file = configFile(args);
         VigilConfig config;
         try {
