@@ -74,7 +74,7 @@ public final class LkGuiServer implements Callable<Integer> {
                 yield running ? ExitCode.OK : ExitCode.SYSTEM;
             }
             case "stop" -> stop(running, pid);
-            default -> running ? alreadyRunning(pid.getAsLong(), url) : start(c, file, url);
+            default -> running ? alreadyRunning(pid.getAsLong(), url) : start(c, file, pidFile, url);
         };
     }
 
@@ -97,7 +97,7 @@ public final class LkGuiServer implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private int start(VigilConfig c, Path configFile, String url) throws IOException {
+    private int start(VigilConfig c, Path configFile, Path pidFile, String url) throws IOException {
         Path home = ctx.vigilHome().orElseThrow(() -> CommandFailure.of(ExitCode.SYSTEM,
                 "cannot find the Vigil installation: set VIGIL_HOME (bin/lkGUIserver sets it)"));
         Path program = home.resolve("bin/vigil-gui");
@@ -115,10 +115,14 @@ public final class LkGuiServer implements Callable<Integer> {
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 String out = Files.exists(output) ? Files.readString(output).strip() : "";
+                // Its own one-line reason if it gave one, else the last line it wrote.
+                String why = out.lines().filter(l -> l.startsWith("vigil-gui: ")).reduce((a, b) -> b)
+                        .or(() -> out.lines().reduce((a, b) -> b)).orElse("");
                 throw CommandFailure.of(ExitCode.SYSTEM, "GUI server did not start (exit code " + p.exitValue() + ")"
-                        + (out.isEmpty() ? "" : ": " + out.lines().reduce((a, b) -> b).orElse(out)));
+                        + (why.isEmpty() ? "" : ": " + why) + "; see " + output);
             }
-            if (listens(host, gui.port())) {
+            // Its own pid in the pid file: GuiMain writes it once bound (a port merely answering may be another program's).
+            if (DaemonPid.readFile(pidFile).equals(OptionalLong.of(p.pid())) && listens(host, gui.port())) {
                 ctx.out().println("GUI server started (pid " + p.pid() + ") on " + url);
                 return ExitCode.OK;
             }

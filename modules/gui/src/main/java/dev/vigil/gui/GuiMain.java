@@ -55,6 +55,9 @@ public final class GuiMain {
             System.exit(2);
             return;
         }
+        // Warnings and errors only on the console (gui.out under lkGUIserver); what operators read is the GUI log.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         GuiLog log = new GuiLog(config.logs(), config.serverName());
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "vigil-gui", ConfigFactory.parseString(
                 "pekko.loglevel = WARNING\npekko.http.server.remote-address-attribute = on\n"

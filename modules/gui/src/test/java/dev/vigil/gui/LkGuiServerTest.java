@@ -55,6 +55,8 @@ class LkGuiServerTest {
         Run start = lkGuiServer(home, "start", "-c", conf.toString());
         try {
             assertEquals(0, start.exit(), start.err());
+            Run running = lkGuiServer(home, "status", "-c", conf.toString());
+            assertEquals(0, running.exit(), () -> running.out() + output());
             assertTrue(start.out().matches("GUI server started \\(pid \\d+\\) on http://127.0.0.1:" + port + "/\n"), start.out());
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
@@ -73,11 +75,13 @@ class LkGuiServerTest {
             Run again = lkGuiServer(home, "start", "-c", conf.toString());
             assertEquals(0, again.exit());
             assertTrue(again.out().startsWith("GUI server already running"), again.out());
-        } finally {
-            Run stop = lkGuiServer(home, "stop", "-c", conf.toString());
-            assertEquals(0, stop.exit(), stop.err());
-            assertEquals("GUI server stopped\n", stop.out());
+        } catch (AssertionError e) {
+            lkGuiServer(home, "stop", "-c", conf.toString());
+            throw e;
         }
+        Run stop = lkGuiServer(home, "stop", "-c", conf.toString());
+        assertEquals(0, stop.exit(), stop.err());
+        assertEquals("GUI server stopped\n", stop.out());
         Run status = lkGuiServer(home, "status", "-c", conf.toString());
         assertEquals(1, status.exit());
         assertEquals("GUI server is not running\n", status.out());
@@ -93,15 +97,26 @@ class LkGuiServerTest {
             assertEquals(1, start.exit(), start.out());
             assertTrue(start.err().startsWith("lkGUIserver: GUI server did not start (exit code 1): vigil-gui: cannot listen on "
                     + "127.0.0.1:" + taken.getLocalPort()), start.err());
+            assertTrue(start.err().strip().endsWith("; see " + dir.resolve("n1/state/gui.out")), start.err());
             assertEquals(1, lkGuiServer(home, "status", "-c", conf.toString()).exit());
+        }
+    }
+
+    private String output() {
+        try {
+            return Files.readString(dir.resolve("n1/state/gui.out"));
+        } catch (java.io.IOException e) {
+            return "(no output: " + e + ")";
         }
     }
 
     private Path home() {
         Path home = dir.resolve("home");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        TestSupport.script(home.resolve("bin/vigil-gui"), "exec '" + java + "' -XX:TieredStopAtLevel=1 -cp '"
-                + System.getProperty("java.class.path") + "' dev.vigil.gui.GuiMain \"$@\"\n");
+        // The class path through CLASSPATH, not -cp: lkGUIserver recognises the process by "dev.vigil." in its
+        // command line, which Linux shows only up to 4096 characters (the installed script's -cp is short).
+        TestSupport.script(home.resolve("bin/vigil-gui"), "CLASSPATH='" + System.getProperty("java.class.path")
+                + "'\nexport CLASSPATH\nexec '" + java + "' -XX:TieredStopAtLevel=1 dev.vigil.gui.GuiMain \"$@\"\n");
         return home;
     }
 
