@@ -76,8 +76,8 @@ public final class Actions {
                 + " on " + server + (in && h.owner() != null ? " (switchover from " + h.owner() + ")" : ""));
         ApiResult result = server.equals(config.serverName()) ? local(h.tag(), action, verb, server)
                 : remote(h.tag(), action, verb, server);
-        log.info("hierarchy \"" + h.tag() + "\" " + verb + " on " + server + " for " + caller.who() + ": "
-                + result.json());
+        log.info("hierarchy \"" + h.tag() + "\" " + (in ? "in service" : "out of service") + " on " + server + " for "
+                + caller.who() + ": " + result.summary());
         return result;
     }
 
@@ -118,7 +118,7 @@ public final class Actions {
     }
 
     private ApiResult logged(ApiResult r) {
-        log.info("shutdown strategy change: HTTP " + r.status() + " " + r.json());
+        log.info("shutdown strategy change: " + r.summary());
         return r;
     }
 

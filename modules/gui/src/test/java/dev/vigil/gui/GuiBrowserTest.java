@@ -39,7 +39,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * a wrong password is refused, a guest cannot act, an operator takes the hierarchy out of service
  * on n1 and in service on n2 (through remote exec) and the table follows without a reload, a
  * change made elsewhere shows within a second, the logs view shows the chosen log, an
- * administrator changes the shutdown strategy, a crashed server turns Dead. Screenshots of the
+ * administrator changes the shutdown strategy and it survives a restart of the daemon, a crashed
+ * server turns Dead. Screenshots of the
  * main window and the dialogs go to {@code target/screenshots} (copied to docs/images).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -107,8 +108,8 @@ class GuiBrowserTest {
         assertEquals("Active", cell(ROOT, "n1").getText());
         assertEquals("StandBy", cell(ROOT, "n2").getText());
         assertEquals("StandBy", cell("fs-/share", "n2").getText());
-        WebElement inService = row(ROOT).findElement(By.cssSelector("button[data-action='in-service']"));
-        assertTrue(!inService.isEnabled(), "In Service… is disabled for a guest");
+        assertEquals("true", attribute(By.cssSelector("tr[data-resource='" + ROOT + "'] button[data-action='in-service']"),
+                "disabled"), "In Service… is disabled for a guest");
         logout();
     }
 
@@ -161,11 +162,10 @@ class GuiBrowserTest {
 
     @Test
     @Order(6)
-    void anAdministratorChangesTheShutdownStrategy() throws IOException {
+    void anAdministratorChangesTheShutdownStrategyAndItSurvivesADaemonRestart() throws Exception {
         browser.get(cluster.url());
         login("admin", "admin-pw");
-        waitFor(() -> !browser.findElements(By.cssSelector("th.server[data-server='n1']")).isEmpty());
-        browser.findElement(By.cssSelector("th.server[data-server='n1']")).click();
+        click(By.cssSelector("th.server[data-server='n1']"));
         waitFor(() -> browser.findElement(By.id("dlg-props")).isDisplayed());
         new Select(browser.findElement(By.id("props-strategy"))).selectByValue("switchover");
         browser.findElement(By.id("props-apply")).click();
@@ -176,9 +176,9 @@ class GuiBrowserTest {
         shot("gui-commpaths");
         browser.findElement(By.id("props-close")).click();
         assertEquals("switchover\n", Files.readString(cluster.configs[0].stateDir().resolve("shutdown-strategy")));
+        cluster.restart(0);
         browser.navigate().refresh();
-        waitFor(() -> !browser.findElements(By.cssSelector("th.server[data-server='n1']")).isEmpty());
-        browser.findElement(By.cssSelector("th.server[data-server='n1']")).click();
+        click(By.cssSelector("th.server[data-server='n1']"));
         waitFor(() -> new Select(browser.findElement(By.id("props-strategy"))).getFirstSelectedOption()
                 .getAttribute("value").equals("switchover"));
         browser.findElement(By.id("props-close")).click();
@@ -216,13 +216,38 @@ class GuiBrowserTest {
     }
 
     private static void act(String verb, String server) {
-        row(ROOT).findElement(By.cssSelector("button[data-action='" + verb + "']")).click();
+        click(By.cssSelector("tr[data-resource='" + ROOT + "'] button[data-action='" + verb + "']"));
         waitFor(() -> browser.findElement(By.id("dlg-action")).isDisplayed());
         new Select(browser.findElement(By.id("action-server"))).selectByValue(server);
         browser.findElement(By.id("action-ok")).click();
         waitFor(() -> text("action-progress").contains(verb.equals("in-service") ? "is in service on " + server
                 : "is out of service on " + server));
         waitFor(() -> !browser.findElement(By.id("dlg-action")).isDisplayed());
+    }
+
+    /** Clicks the element once it is there; the table is rebuilt on every live update, so a found cell may go stale. */
+    private static void click(By by) {
+        waitFor(() -> {
+            try {
+                browser.findElement(by).click();
+                return true;
+            } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
+                return false;
+            }
+        });
+    }
+
+    private static String attribute(By by, String name) {
+        String[] value = {null};
+        waitFor(() -> {
+            try {
+                value[0] = browser.findElement(by).getAttribute(name);
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return false;
+            }
+        });
+        return value[0];
     }
 
     private static WebElement row(String resource) {

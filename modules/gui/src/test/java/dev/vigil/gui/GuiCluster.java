@@ -93,7 +93,15 @@ final class GuiCluster implements AutoCloseable {
         });
     }
 
-    /** n2's daemon stops at once, as if killed: no leave, no removal of its hierarchies. */
+    /** Stops the daemon of server {@code index} as lkstop does and starts it again (a new admin token), as lkstart does. */
+    void restart(int index) throws Exception {
+        daemons[index].stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        String token = AdminToken.generate();
+        AdminToken.write(configs[index].admin().tokenFile(), token);
+        daemons[index] = Daemon.start(configs[index], token, TestSupport.crashable(), () -> { });
+    }
+
+    /** The daemon of server {@code index} stops at once, as if killed: no leave, no removal of its hierarchies. */
     void crash(int index) throws Exception {
         daemons[index].system().terminate();
         daemons[index].system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
