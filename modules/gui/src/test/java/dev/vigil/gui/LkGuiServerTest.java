@@ -75,8 +75,9 @@ class LkGuiServerTest {
             Run again = lkGuiServer(home, "start", "-c", conf.toString());
             assertEquals(0, again.exit());
             assertTrue(again.out().startsWith("GUI server already running"), again.out());
-        } catch (AssertionError e) {
+        } catch (AssertionError | RuntimeException e) {
             lkGuiServer(home, "stop", "-c", conf.toString());
+            killLeftover();
             throw e;
         }
         Run stop = lkGuiServer(home, "stop", "-c", conf.toString());
@@ -99,7 +100,16 @@ class LkGuiServerTest {
                     + "127.0.0.1:" + taken.getLocalPort()), start.err());
             assertTrue(start.err().strip().endsWith("; see " + dir.resolve("n1/state/gui.out")), start.err());
             assertEquals(1, lkGuiServer(home, "status", "-c", conf.toString()).exit());
+        } finally {
+            killLeftover();
         }
+    }
+
+    /** Ends the GUI server this test started if it still runs (a failed test must not leave it behind). */
+    private void killLeftover() {
+        dev.vigil.cli.DaemonPid.readFile(dir.resolve("n1/state/gui.pid")).ifPresent(pid ->
+                ProcessHandle.of(pid).filter(h -> h.info().commandLine().orElse("").contains("GuiMain"))
+                        .ifPresent(ProcessHandle::destroyForcibly));
     }
 
     private String output() {
