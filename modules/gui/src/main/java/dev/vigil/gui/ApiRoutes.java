@@ -23,6 +23,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpCookie;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.SameSite;
 import org.apache.pekko.http.javadsl.model.headers.SetCookie;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
@@ -308,8 +309,27 @@ public final class ApiRoutes extends AllDirectives {
         }
     }
 
+    /** The routes and their one method, for a 405 that names the right method. */
+    private static final Map<java.util.regex.Pattern, String> METHODS = Map.ofEntries(
+            route("/api/v1/(login|logout)", "POST"),
+            route("/api/v1/(session|cluster|servers|comm-paths|hierarchies|resources|events|logs|stream|openapi\\.json)", "GET"),
+            route("/api/v1/(servers|hierarchies)/[^/]+", "GET"),
+            route("/api/v1/servers/[^/]+/shutdown-strategy", "PUT"),
+            route("/api/v1/hierarchies/[^/]+/(in-service|out-of-service)", "POST"));
+
+    private static Map.Entry<java.util.regex.Pattern, String> route(String regex, String method) {
+        return Map.entry(java.util.regex.Pattern.compile(regex), method);
+    }
+
     private Route noSuchRoute(HttpRequest req) {
-        return done(ApiResult.error(404, "no such route: " + req.method().value() + " " + req.getUri().path()
+        String path = req.getUri().path();
+        Optional<String> allowed = METHODS.entrySet().stream().filter(e -> e.getKey().matcher(path).matches())
+                .map(Map.Entry::getValue).findFirst();
+        if (allowed.isPresent()) {
+            return complete(response(ApiResult.error(405, "method " + req.method().value() + " not allowed on " + path
+                    + "; use " + allowed.get())).addHeader(RawHeader.create("Allow", allowed.get())));
+        }
+        return done(ApiResult.error(404, "no such route: " + req.method().value() + " " + path
                 + " (the API is described at /api/v1/openapi.json)"));
     }
 

@@ -249,6 +249,13 @@ class RestApiTest {
                 a.json().get("error").asText());
         a = admin.get("/api/v1/events?limit=0");
         assertEquals(400, a.status());
+        a = admin.get("/api/v1/hierarchies/" + TAG + "/in-service");
+        assertEquals(405, a.status());
+        assertEquals("method GET not allowed on /api/v1/hierarchies/" + TAG + "/in-service; use POST",
+                a.json().get("error").asText());
+        a = admin.change("DELETE", "/api/v1/servers/n1", null);
+        assertEquals(405, a.status());
+        assertEquals("method DELETE not allowed on /api/v1/servers/n1; use GET", a.json().get("error").asText());
         a = admin.get("/api/v1/nothing");
         assertEquals(404, a.status());
         assertTrue(a.json().get("error").asText().startsWith("no such route: GET /api/v1/nothing"));

@@ -22,9 +22,14 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public static PasswordHash create(char[] password) {
+        return create(password, ITERATIONS);
+    }
+
+    /** A hash with another number of rounds (tests use few, to stay fast; verification reads the number stored). */
+    public static PasswordHash create(char[] password, int iterations) {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
-        return new PasswordHash(ITERATIONS, salt, derive(password, salt, ITERATIONS));
+        return new PasswordHash(iterations, salt, derive(password, salt, iterations));
     }
 
     public boolean matches(char[] password) {

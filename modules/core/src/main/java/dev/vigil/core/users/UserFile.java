@@ -89,7 +89,12 @@ public final class UserFile {
 
     /** Adds or replaces a user and writes the file. */
     public void put(String name, Role role, char[] password) throws IOException {
-        users.put(name, new User(name, role, PasswordHash.create(password)));
+        put(name, role, PasswordHash.create(password));
+    }
+
+    /** Adds or replaces a user with an already computed hash and writes the file. */
+    public void put(String name, Role role, PasswordHash hash) throws IOException {
+        users.put(name, new User(name, role, hash));
         write();
     }
 
