@@ -26,8 +26,13 @@ public final class DaemonPid {
 
     /** The pid in the file, if the file exists and holds a number. */
     public static OptionalLong read(Path stateDir) {
+        return readFile(file(stateDir));
+    }
+
+    /** The pid in {@code pidFile} (the daemon's, the GUI server's), if the file exists and holds a number. */
+    public static OptionalLong readFile(Path pidFile) {
         try {
-            String text = Files.readString(file(stateDir)).trim();
+            String text = Files.readString(pidFile).trim();
             return OptionalLong.of(Long.parseLong(text));
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParseResult;
 public final class Main {
     /** The command names, as the bin scripts call them. */
     public static final List<String> COMMANDS = List.of("lkstart", "lkstop", "lcdstatus", "lk_log", "perform_action",
-            "lcdremexec",
+            "lcdremexec", "lkpasswd", "lkGUIserver", "lkGUIapp",
             "vigil");
 
     private Main() {
@@ -85,9 +85,13 @@ public final class Main {
             case "perform_action" -> new CommandLine(new PerformAction(ctx));
             // The remote command's words are passed on as they are: no @file expansion.
             case "lcdremexec" -> new CommandLine(new LcdRemExec(ctx)).setExpandAtFiles(false);
+            case "lkpasswd" -> new CommandLine(new LkPasswd(ctx, LkPasswd.PasswordSource.system(ctx)));
+            case "lkGUIserver" -> new CommandLine(new LkGuiServer(ctx));
+            case "lkGUIapp" -> new CommandLine(new LkGuiApp(ctx));
             case "vigil" -> new CommandLine(new VigilCommand())
                     .addSubcommand("check-config", new CheckConfig(ctx))
                     .addSubcommand("status", new VigilStatus(ctx))
+                    .addSubcommand("shutdown-strategy", new VigilShutdownStrategy(ctx))
                     .addSubcommand("log", renamed(new CommandLine(new LkLog(ctx)), "log"));
             default -> throw new IllegalArgumentException("unknown command " + name);
         };

@@ -24,7 +24,7 @@ class MainTest {
         Result r = CliRun.of("lkfoo");
         assertEquals(2, r.exit());
         assertEquals("vigil-cli: unknown command 'lkfoo'; commands: lkstart, lkstop, lcdstatus, lk_log, perform_action,"
-                + " lcdremexec, vigil\n", r.err());
+                + " lcdremexec, lkpasswd, lkGUIserver, lkGUIapp, vigil\n", r.err());
     }
 
     @Test
@@ -49,7 +49,7 @@ class MainTest {
     void theUmbrellaWithoutACommandOrWithAnUnknownOneIsAUsageError() {
         Result none = CliRun.of("vigil");
         assertEquals(2, none.exit());
-        assertTrue(none.err().startsWith("vigil: missing command: one of check-config, status, log\n"), none::toString);
+        assertTrue(none.err().startsWith("vigil: missing command: one of check-config, status, shutdown-strategy, log\n"), none::toString);
         Result unknown = CliRun.of("vigil", "restart");
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().startsWith("vigil: Unmatched argument at index 0: 'restart'\n"), unknown::toString);

@@ -8,6 +8,7 @@ import dev.vigil.daemon.api.AdminApi;
 import dev.vigil.daemon.cluster.CommPathMonitor;
 import dev.vigil.daemon.cluster.DowningRule;
 import dev.vigil.daemon.cluster.ServerReport;
+import dev.vigil.daemon.cluster.ShutdownStrategyFile;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
@@ -166,7 +167,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         Duration timeout = system.settings().config().getDuration("pekko.coordinated-shutdown.phases."
                 + PekkoSettings.HIERARCHIES_PHASE + ".timeout");
         cs.addTask(PekkoSettings.HIERARCHIES_PHASE, "vigil-stop-hierarchies", () -> {
-            Shutdown how = StopReason.shutdown(cs.getShutdownReason(), config.shutdownStrategy());
+            Shutdown how = StopReason.shutdown(cs.getShutdownReason(), ShutdownStrategyFile.effective(config));
             CompletableFuture<?>[] stopped = supervisors.values().stream()
                     .map(s -> AskPattern.<HierarchySupervisor.Command, Done>ask(s,
                             replyTo -> new HierarchySupervisor.Shutdown(how, replyTo), timeout, system.scheduler())

@@ -97,6 +97,10 @@ public final class TestDaemon implements AutoCloseable {
         return TestSupport.http("POST", config.admin().port(), path, token, body);
     }
 
+    public HttpResponse<String> get(String path) {
+        return TestSupport.http("GET", config.admin().port(), path, token, null);
+    }
+
     public String mainLog() {
         return TestSupport.read(config.logs().dir().resolve(LogType.LOG.fileName()));
     }

@@ -63,6 +63,7 @@ final class ConfigValidator {
         LogSettings logs = logs(root.object("logs"));
         ConfigReader kitsReader = root.object("kits");
         KitSettings kits = kitsReader == null ? null : new KitSettings(kitsReader.stringList("command-prefix"));
+        GuiSettings gui = gui(root.object("gui"));
 
         ConfigReader hierarchyDefaults = root.object("hierarchy-defaults");
         Switchback defaultSwitchback = hierarchyDefaults == null ? null
@@ -89,7 +90,7 @@ final class ConfigValidator {
             commPaths.checkAdminPort(serverName, admin);
         }
         return new VigilConfig(serverName, stateDir, cluster, admin, logs, strategy, List.copyOf(hierarchies), sources,
-                kits);
+                kits, gui);
     }
 
     /** This server is one of the servers, and its admin port differs from its cluster port. */
@@ -275,6 +276,22 @@ final class ConfigValidator {
         Integer port = a.integer("port", 1, 65535);
         Path token = absolutePath(a, "token-file");
         return port == null || token == null ? null : new AdminSettings(port, token);
+    }
+
+    private GuiSettings gui(ConfigReader g) {
+        if (g == null) {
+            return null;
+        }
+        Integer port = g.integer("port", 1, 65535);
+        String bind = g.string("bind");
+        if (bind != null && !Addresses.isIpv4(bind)) {
+            g.problem("bind", "'" + bind + "' is not an IPv4 address (0.0.0.0 = every address of this server)");
+            bind = null;
+        }
+        Path users = absolutePath(g, "users-file");
+        Duration session = g.duration("session-timeout", Duration.ofMinutes(1), Duration.ofDays(7));
+        return port == null || bind == null || users == null || session == null ? null
+                : new GuiSettings(port, bind, users, session);
     }
 
     private LogSettings logs(ConfigReader l) {

@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param shutdownStrategy what an orderly stop does with hierarchies in service here
  * @param sources          the files the configuration was read from, main file first
  * @param kits             settings shared by every recovery kit
+ * @param gui              the web GUI server ({@code lkGUIserver}): where it listens, its users file
  */
 public record VigilConfig(String serverName, Path stateDir, ClusterSettings cluster, AdminSettings admin,
                           LogSettings logs, ShutdownStrategy shutdownStrategy, List<HierarchyConfig> hierarchies,
-                          List<Path> sources, KitSettings kits) {
+                          List<Path> sources, KitSettings kits, GuiSettings gui) {
 
     public ServerConfig localServer() {
         return cluster.server(serverName).orElseThrow();

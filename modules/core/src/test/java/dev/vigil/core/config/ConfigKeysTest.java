@@ -35,7 +35,7 @@ class ConfigKeysTest {
 
     @Test
     void unknownKeyFarFromAnyKnownOneListsTheKnownKeys() {
-        assertEquals(List.of("vigil.conf:4: vigil.colour: unknown key (known keys: admin, cluster, hierarchies,"
+        assertEquals(List.of("vigil.conf:4: vigil.colour: unknown key (known keys: admin, cluster, gui, hierarchies,"
                         + " hierarchy-defaults, kits, logs, resource-defaults, server, shutdown-strategy, state-dir)"),
                 f.problems(vigil("  colour = blue\n")));
     }
@@ -147,6 +147,26 @@ class ConfigKeysTest {
                 "vigil.conf:4: vigil.state-dir: must be an absolute path, not 'var/lib/vigil'",
                 "vigil.conf:5: vigil.admin.token-file: must be an absolute path, not 'admin.token'",
                 "vigil.conf:6: vigil.logs.dir: must be an absolute path, not './logs'"), problems);
+    }
+
+    @Test
+    void guiSettingsAreCheckedWithTheirRanges() {
+        List<String> problems = f.problems(vigil("""
+                  gui { port = 0, bind = "every", users-file = "gui-users", session-timeout = 10s }
+                """));
+        assertEquals(List.of(
+                "vigil.conf:4: vigil.gui.port: 0 is out of range (1 to 65535)",
+                "vigil.conf:4: vigil.gui.bind: 'every' is not an IPv4 address (0.0.0.0 = every address of this server)",
+                "vigil.conf:4: vigil.gui.users-file: must be an absolute path, not 'gui-users'",
+                "vigil.conf:4: vigil.gui.session-timeout: 10s is out of range (1m to 168h)"), problems);
+    }
+
+    @Test
+    void guiDefaultsToPort81OnEveryAddress() {
+        GuiSettings gui = f.load(vigil("")).gui();
+        assertEquals(new GuiSettings(81, "0.0.0.0", Path.of("/etc/vigil/gui-users"), java.time.Duration.ofMinutes(30)),
+                gui);
+        assertEquals("http://n1:81/", gui.url("n1"));
     }
 
     @Test

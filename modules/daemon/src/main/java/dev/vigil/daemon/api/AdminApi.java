@@ -1,10 +1,13 @@
 package dev.vigil.daemon.api;
 
+import dev.vigil.core.ShutdownStrategy;
+import dev.vigil.core.config.ConfigReader;
 import dev.vigil.core.config.HierarchyConfig;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.daemon.ShutdownMode;
 import dev.vigil.daemon.StopReason;
+import dev.vigil.daemon.cluster.ShutdownStrategyFile;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
@@ -47,7 +50,7 @@ public final class AdminApi extends AllDirectives {
     /** Delay between answering a shutdown request and starting the shutdown, so the answer leaves first. */
     private static final Duration SHUTDOWN_DELAY = Duration.ofMillis(200);
     private static final String ROUTES = "GET /v1/status, POST /v1/shutdown, POST /v1/hierarchies/{tag}/actions, "
-            + "POST /v1/remote-exec";
+            + "POST /v1/remote-exec, POST /v1/shutdown-strategy";
 
     /** How long the API waits for the status board, and for an action on a hierarchy. */
     public record Limits(Duration status, Function<HierarchyConfig, Duration> action) {
@@ -96,6 +99,8 @@ public final class AdminApi extends AllDirectives {
                         () -> concat(post(this::shutdown), methodNotAllowed(HttpMethods.POST))),
                 path(PathMatchers.segment("v1").slash("hierarchies").slash(PathMatchers.segment()).slash("actions"),
                         tag -> concat(post(() -> actions.route(tag)), methodNotAllowed(HttpMethods.POST))),
+                path(PathMatchers.segment("v1").slash("shutdown-strategy"),
+                        () -> concat(post(this::shutdownStrategy), methodNotAllowed(HttpMethods.POST))),
                 path(PathMatchers.segment("v1").slash("remote-exec"),
                         () -> concat(post(remoteExec::route), methodNotAllowed(HttpMethods.POST))),
                 extractRequest(req -> complete(Responses.error(StatusCodes.NOT_FOUND, "no such route: "
@@ -131,6 +136,33 @@ public final class AdminApi extends AllDirectives {
             JsonBody.Choice mode = JsonBody.choice(body, "mode", ShutdownMode.wireNames());
             return mode.value().flatMap(ShutdownMode::fromWireName).map(this::acceptShutdown)
                     .orElseGet(() -> complete(Responses.error(StatusCodes.BAD_REQUEST, mode.error())));
+        });
+    }
+
+    /** Sets this server's shutdown strategy, persisted in the state directory so that it survives a restart. */
+    private Route shutdownStrategy() {
+        List<String> words = List.of(ConfigReader.spelling(ShutdownStrategy.SWITCHOVER),
+                ConfigReader.spelling(ShutdownStrategy.DO_NOT_SWITCHOVER));
+        return entity(Unmarshaller.entityToString(), body -> {
+            JsonBody.Choice choice = JsonBody.choice(body, "strategy", words);
+            if (choice.value().isEmpty()) {
+                return complete(Responses.error(StatusCodes.BAD_REQUEST, choice.error()));
+            }
+            ShutdownStrategy strategy = choice.value().get().equals(words.get(0))
+                    ? ShutdownStrategy.SWITCHOVER : ShutdownStrategy.DO_NOT_SWITCHOVER;
+            try {
+                ShutdownStrategyFile.write(config.stateDir(), strategy);
+            } catch (java.io.IOException e) {
+                return complete(Responses.error(StatusCodes.INTERNAL_SERVER_ERROR, "the shutdown strategy cannot be "
+                        + "saved in " + config.stateDir().resolve(ShutdownStrategyFile.NAME) + ": " + e.getMessage()
+                        + "; it is unchanged"));
+            }
+            board.tell(new StatusBoard.SetShutdownStrategy(strategy));
+            log.shutdownStrategySet(strategy.words(), "admin API");
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("server", config.serverName());
+            answer.put("shutdownStrategy", strategy.name());
+            return complete(Responses.json(StatusCodes.OK, Json.write(answer)));
         });
     }
 

@@ -3,6 +3,7 @@ package dev.vigil.daemon.cluster;
 import dev.vigil.core.CommPathState;
 import dev.vigil.core.ResourceState;
 import dev.vigil.core.ServerState;
+import dev.vigil.core.ShutdownStrategy;
 import dev.vigil.core.config.HierarchyConfig;
 import dev.vigil.core.placement.Claim;
 import dev.vigil.core.placement.Shutdown;
@@ -88,6 +89,10 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
                           Map<String, Integer> paths) {
     }
 
+    /** The administrator changed this server's shutdown strategy (already persisted in {@link ShutdownStrategyFile}). */
+    public record SetShutdownStrategy(ShutdownStrategy strategy) implements Command {
+    }
+
     private record ReportReceived(ServerReport report) implements Command {
     }
 
@@ -107,6 +112,7 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     private final Map<String, PlacementStatus> placements = new LinkedHashMap<>();
     private boolean entitled;
     private Optional<Shutdown> shutdown = Optional.empty();
+    private ShutdownStrategy strategy;
     private long seq;
 
     /**
@@ -130,6 +136,7 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
         this.incarnation = incarnation;
         this.topic = topic;
         this.hierarchies = config.hierarchies().stream().map(HierarchyInfo::of).toList();
+        this.strategy = ShutdownStrategyFile.effective(config);
         for (HierarchyConfig h : config.hierarchies()) {
             if (h.priorities().containsKey(self)) {
                 for (ResourceConfig r : h.restoreOrder()) {
@@ -161,6 +168,10 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
                     return publish();
                 })
                 .onMessage(GetReports.class, this::onGetReports)
+                .onMessage(SetShutdownStrategy.class, msg -> {
+                    strategy = msg.strategy();
+                    return publish();
+                })
                 .onMessageEquals(PublishTick.INSTANCE, this::publish)
                 .build();
     }
@@ -182,7 +193,7 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     }
 
     private ServerReport ownReport() {
-        return new ServerReport(self, incarnation, seq, Instant.now(), config.shutdownStrategy(), ownPaths,
+        return new ServerReport(self, incarnation, seq, Instant.now(), strategy, ownPaths,
                 Collections.unmodifiableMap(new LinkedHashMap<>(ownResources)), entitled, shutdown,
                 Collections.unmodifiableMap(new LinkedHashMap<>(ownClaims)));
     }

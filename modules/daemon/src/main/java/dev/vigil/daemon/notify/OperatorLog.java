@@ -53,6 +53,10 @@ public final class OperatorLog {
         info(LogType.LOG, "shutdown of server \"" + server + "\" requested: " + why);
     }
 
+    public void shutdownStrategySet(String words, String how) {
+        info(LogType.LOG, "shutdown strategy of server \"" + server + "\" set to \"" + words + "\" (" + how + ")");
+    }
+
     public void shutdownInitiated() {
         info(LogType.LOG, "Vigil shutdown initiated on server \"" + server + "\" AT: " + now());
     }
