@@ -92,6 +92,7 @@ public final class Main {
                     .addSubcommand("check-config", new CheckConfig(ctx))
                     .addSubcommand("status", new VigilStatus(ctx))
                     .addSubcommand("shutdown-strategy", new VigilShutdownStrategy(ctx))
+                    .addSubcommand("maintenance", new VigilMaintenance(ctx))
                     .addSubcommand("log", renamed(new CommandLine(new LkLog(ctx)), "log"));
             default -> throw new IllegalArgumentException("unknown command " + name);
         };

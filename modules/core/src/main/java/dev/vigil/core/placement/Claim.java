@@ -18,14 +18,21 @@ import java.util.Optional;
  * @param report            what the hierarchy is doing on the reporting server
  * @param failure           why it FAILED there (present exactly when report is FAILED)
  * @param clear             the reporting server sees every server but the owner surely stopped or fenced
+ * @param maintenance       the hierarchy is in maintenance mode: no checks, no recovery, no placement decisions
  */
 public record Claim(OwnerRecord owner, boolean removedByOperator, HierarchyReport report, Optional<Failure> failure,
-                    boolean clear) {
+                    boolean clear, boolean maintenance) {
 
     public Claim {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(failure, "failure");
+    }
+
+    /** A claim outside maintenance mode. */
+    public Claim(OwnerRecord owner, boolean removedByOperator, HierarchyReport report, Optional<Failure> failure,
+                 boolean clear) {
+        this(owner, removedByOperator, report, failure, clear, false);
     }
 
     /** What a server that knows nothing yet holds. */
@@ -46,6 +53,6 @@ public record Claim(OwnerRecord owner, boolean removedByOperator, HierarchyRepor
         Comparator<Claim> byGeneration = Comparator.comparingLong(c -> c.owner().generation());
         return byGeneration.thenComparing(c -> c.owner().owner().map(o -> -priorities.getOrDefault(o, 1000))
                         .orElse(-1001))
-                .thenComparing(Claim::removedByOperator);
+                .thenComparing(Claim::removedByOperator).thenComparing(Claim::maintenance);
     }
 }

@@ -78,6 +78,45 @@ final class ActionRoute extends AllDirectives {
         });
     }
 
+    /**
+     * {@code POST /v1/hierarchies/{tag}/maintenance} with {@code {"maintenance": "on" | "off"}}:
+     * maintenance mode of the hierarchy, cluster-wide. 200 {@code {"message": ...}} once recorded,
+     * 404 for an unknown tag, 409 when refused (this server may not decide: no quorum).
+     */
+    Route maintenance(String tag) {
+        return entity(Unmarshaller.entityToString(), body -> {
+            JsonBody.Choice choice = JsonBody.choice(body, "maintenance", java.util.List.of("on", "off"));
+            if (choice.value().isEmpty()) {
+                return complete(Responses.error(StatusCodes.BAD_REQUEST, choice.error()));
+            }
+            boolean on = choice.value().get().equals("on");
+            Optional<HierarchyConfig> hierarchy = config.hierarchyOf(tag);
+            if (hierarchy.isEmpty()) {
+                return complete(Responses.error(StatusCodes.NOT_FOUND, "unknown tag '" + tag + "': no resource or "
+                        + "hierarchy of that name; known tags: " + String.join(", ", knownTags())));
+            }
+            ActorRef<HierarchySupervisor.Command> supervisor = supervisors.get(hierarchy.get().tag());
+            if (supervisor == null) {
+                return complete(Responses.error(StatusCodes.CONFLICT, "hierarchy '" + hierarchy.get().tag()
+                        + "' cannot run on server " + config.serverName() + "; set maintenance mode on one of "
+                        + String.join(", ", hierarchy.get().serversByPriority())));
+            }
+            CompletionStage<StatusReply<String>> answer = AskPattern.ask(supervisor,
+                    replyTo -> new HierarchySupervisor.SetMaintenance(on, replyTo), Duration.ofSeconds(10),
+                    system.scheduler());
+            return onComplete(answer, result -> {
+                if (result.isFailure()) {
+                    return complete(Responses.error(StatusCodes.GATEWAY_TIMEOUT, "maintenance mode of hierarchy '"
+                            + hierarchy.get().tag() + "' was not recorded within 10 s: see 'lk_log log'"));
+                }
+                StatusReply<String> reply = result.get();
+                return reply.isSuccess()
+                        ? complete(Responses.json(StatusCodes.OK, Json.write(java.util.Map.of("message", reply.getValue()))))
+                        : complete(Responses.error(StatusCodes.CONFLICT, reply.getError().getMessage()));
+            });
+        });
+    }
+
     private java.util.List<String> knownTags() {
         return config.hierarchies().stream().flatMap(h -> h.resources().stream()).map(ResourceConfig::tag).toList();
     }

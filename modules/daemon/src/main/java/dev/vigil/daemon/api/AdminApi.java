@@ -50,6 +50,7 @@ public final class AdminApi extends AllDirectives {
     /** Delay between answering a shutdown request and starting the shutdown, so the answer leaves first. */
     private static final Duration SHUTDOWN_DELAY = Duration.ofMillis(200);
     private static final String ROUTES = "GET /v1/status, POST /v1/shutdown, POST /v1/hierarchies/{tag}/actions, "
+            + "POST /v1/hierarchies/{tag}/maintenance, "
             + "POST /v1/remote-exec, POST /v1/shutdown-strategy";
 
     /** How long the API waits for the status board, and for an action on a hierarchy. */
@@ -99,6 +100,8 @@ public final class AdminApi extends AllDirectives {
                         () -> concat(post(this::shutdown), methodNotAllowed(HttpMethods.POST))),
                 path(PathMatchers.segment("v1").slash("hierarchies").slash(PathMatchers.segment()).slash("actions"),
                         tag -> concat(post(() -> actions.route(tag)), methodNotAllowed(HttpMethods.POST))),
+                path(PathMatchers.segment("v1").slash("hierarchies").slash(PathMatchers.segment()).slash("maintenance"),
+                        tag -> concat(post(() -> actions.maintenance(tag)), methodNotAllowed(HttpMethods.POST))),
                 path(PathMatchers.segment("v1").slash("shutdown-strategy"),
                         () -> concat(post(this::shutdownStrategy), methodNotAllowed(HttpMethods.POST))),
                 path(PathMatchers.segment("v1").slash("remote-exec"),

@@ -73,6 +73,13 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                                  ActorRef<StatusReply<ActionOutcome>> replyTo) implements Command {
     }
 
+    /**
+     * Maintenance mode on or off for this hierarchy, cluster-wide: checks, local recovery and
+     * placement decisions suspended; answered once recorded (a new generation).
+     */
+    public record SetMaintenance(boolean on, ActorRef<StatusReply<String>> replyTo) implements Command {
+    }
+
     /** The daemon stops ({@code shutdown} says how); answered once the hierarchy is where the stop leaves it. */
     public record Stop(Shutdown shutdown, ActorRef<Done> replyTo) implements Command {
     }
@@ -128,6 +135,10 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private Optional<String> request = Optional.empty();
     /** Set by an operator's remove (true) or restore (false) until published in a new generation. */
     private Optional<Boolean> operatorRemoval = Optional.empty();
+    /** Set by an operator's maintenance on/off until published in a new generation, and who waits for it. */
+    private Optional<SetMaintenance> maintenanceRequest = Optional.empty();
+    /** Whether the supervisor was last told that maintenance mode is on. */
+    private boolean maintenanceTold;
     private String lastReason = "";
     private String lastWaiting = "";
 
@@ -192,6 +203,11 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessage(Facts.class, this::onFacts)
                 .onMessage(OperatorAction.class, this::onOperatorAction)
+                .onMessage(SetMaintenance.class, msg -> {
+                    maintenanceRequest.ifPresent(m -> m.replyTo().tell(StatusReply.error("superseded by a newer request")));
+                    maintenanceRequest = Optional.of(msg);
+                    return this;
+                })
                 .onMessage(Stop.class, this::onStop)
                 .onMessage(LeaseHeard.class, this::onLease)
                 .onSignal(PostStop.class, s -> {
@@ -223,23 +239,26 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         boolean mayKeep = facts.mayKeepRunning(lease.map(LeaseKeeper::holds).orElse(false));
         board.tell(new StatusBoard.EntitlementChanged(entitled(quorate)));
         protect(mayKeep, now);
-        if (!settled && stopping.isEmpty() && request.isEmpty() && operatorRemoval.isEmpty()
+        if (!settled && stopping.isEmpty() && request.isEmpty() && operatorRemoval.isEmpty() && maintenanceRequest.isEmpty()
                 && pending.isEmpty() && claim.owner().generation() == 0) {
             return this; // the others' reports (and their claims) may not have arrived yet
         }
         Claim merged = facts.merged(claim);
         facts.trackRejoins(merged.owner());
+        boolean maintenance = maintenanceRequest.map(SetMaintenance::on).orElse(merged.maintenance());
         PlacementInput input = new PlacementInput(hierarchy,
                 facts.views(local, stopping, entitled(quorate), mayKeep, leaseHeld), merged.owner(),
-                request.map(s -> new dev.vigil.core.placement.SwitchoverRequest(s)), false,
+                request.map(s -> new dev.vigil.core.placement.SwitchoverRequest(s)), maintenance,
                 operatorRemoval.orElse(merged.removedByOperator()), false);
         Decision d = PlacementPolicy.decide(input);
         boolean removed = operatorRemoval.orElse(merged.removedByOperator());
-        boolean newRecord = d.ownerChanged() || operatorRemoval.isPresent() && removed != merged.removedByOperator();
+        boolean newRecord = d.ownerChanged() || operatorRemoval.isPresent() && removed != merged.removedByOperator()
+                || maintenance != merged.maintenance();
         boolean mayRecord = entitled(quorate) && !facts.takingOverFromTheDeadTooEarly(d, merged.owner());
         if (!mayRecord) {
             newRecord = false;
             removed = merged.removedByOperator();
+            maintenance = merged.maintenance();
         }
         long generation = !newRecord ? merged.owner().generation()
                 : d.ownerChanged() ? d.generation() : d.generation() + 1;
@@ -247,14 +266,24 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         if (mayRecord || d.refusal().isPresent()) {
             request = Optional.empty();
             operatorRemoval = Optional.empty();
+            answerMaintenance(maintenance);
+        } else if (!entitled(quorate) && maintenanceRequest.isPresent()) {
+            maintenanceRequest.get().replyTo().tell(StatusReply.error("server " + self + " cannot decide for the"
+                    + " cluster now: it sees no majority of the " + total + " servers"));
+            maintenanceRequest = Optional.empty();
         }
         if (d.refusal().isPresent()) {
             pending.ifPresent(p -> p.replyTo().tell(StatusReply.error(d.refusal().get())));
             pending = Optional.empty();
         }
-        claim = new Claim(record, removed, published(), local.failure(), facts.clear(record, local));
+        claim = new Claim(record, removed, published(), local.failure(), facts.clear(record, local), maintenance);
         board.tell(new StatusBoard.ClaimChanged(hierarchy.tag(), claim, new PlacementStatus(hierarchy.tag(),
-                d.owner().orElse(null), generation, d.reason())));
+                d.owner().orElse(null), generation, d.reason(), maintenance)));
+        if (maintenance != maintenanceTold) {
+            maintenanceTold = maintenance;
+            log.maintenance(hierarchy.tag(), maintenance);
+            supervisor.tell(new HierarchySupervisor.Maintenance(maintenance));
+        }
         ownership.decided(record.owner().filter(self::equals).isPresent() && !removed, generation, d.reason());
         if (newRecord || !d.reason().equals(lastReason) && d.step(self) != Step.NOTHING) {
             log.placementDecided(hierarchy.tag(), d.owner().orElse("nowhere"), generation, d.reason());
@@ -310,13 +339,14 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             return;
         }
         if (lostEntitlement.isPresent() && (local.anyRunning())) {
+            // Even in maintenance mode: a server that may no longer run it must stop it before others may start it.
             log.selfFencing(tag, lostEntitlement.get());
             supervisor.tell(new HierarchySupervisor.Apply(HierarchyAction.REMOVE, record.generation(),
                     "out of service: " + lostEntitlement.get(), Optional.empty()));
             return;
         }
-        if (stopping.filter(Shutdown::leavesRunning).isPresent()) {
-            return;
+        if (stopping.filter(Shutdown::leavesRunning).isPresent() || claim.maintenance()) {
+            return; // left running unprotected, or in maintenance mode: resources stay exactly as they are
         }
         Step step = d.step(self);
         if (step == Step.RESTORE && ownerHere) {
@@ -459,6 +489,16 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             stopReply.get().tell(Done.getInstance());
             stopReply = Optional.empty();
         }
+    }
+
+    /** Answers a maintenance on/off request once the new mode is recorded. */
+    private void answerMaintenance(boolean now) {
+        maintenanceRequest.ifPresent(m -> m.replyTo().tell(m.on() == now
+                ? StatusReply.success("hierarchy \"" + hierarchy.tag() + "\" is " + (now ? "in" : "out of")
+                        + " maintenance mode")
+                : StatusReply.error("maintenance mode of hierarchy \"" + hierarchy.tag() + "\" could not be changed: "
+                        + lastReason)));
+        maintenanceRequest = Optional.empty();
     }
 
     private void expirePending() {

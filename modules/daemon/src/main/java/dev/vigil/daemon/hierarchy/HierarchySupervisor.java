@@ -92,6 +92,14 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
                         Optional<ActorRef<StatusReply<ActionOutcome>>> replyTo) implements Command {
     }
 
+    /** From the placement: maintenance mode on (checks suspended, resources left as they are) or off (checks resume). */
+    public record Maintenance(boolean on) implements Command {
+    }
+
+    /** An operator's maintenance on/off for this hierarchy, decided cluster-wide by the placement. */
+    public record SetMaintenance(boolean on, ActorRef<StatusReply<String>> replyTo) implements Command {
+    }
+
     /** A step of the running operation is done (see {@link StepRunner}). */
     record StepDone(ResourceActor.Outcome outcome) implements Command {
     }
@@ -182,6 +190,14 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
                     return this;
                 })
                 .onMessage(Apply.class, msg -> steps.whenIdle(msg, () -> onApply(msg)))
+                .onMessage(SetMaintenance.class, msg -> {
+                    placement.tell(new HierarchyPlacement.SetMaintenance(msg.on(), msg.replyTo()));
+                    return this;
+                })
+                .onMessage(Maintenance.class, msg -> {
+                    steps.monitoring(!msg.on());
+                    return this;
+                })
                 .onMessage(Shutdown.class, msg -> {
                     shuttingDown = true;
                     placement.tell(new HierarchyPlacement.Stop(msg.shutdown(), msg.replyTo()));

@@ -53,6 +53,13 @@ public final class ResourceActor {
     }
 
     /** At start (ILLSTATE): is the resource running here? Changes nothing; STOPPED makes it OSU. */
+    /**
+     * Maintenance mode: {@code on} false suspends the checks (and the kit's watch), leaving the
+     * resource exactly as it is; true resumes them, checking at once if the resource is in service.
+     */
+    public record Monitoring(boolean on) implements Command {
+    }
+
     public record Probe(ActorRef<Presence> replyTo) implements Command {
     }
 
@@ -115,6 +122,8 @@ public final class ResourceActor {
     private final TimerScheduler<Command> timers;
     private final StashBuffer<Command> stash;
     private ResourceStatus status = new ResourceStatus(ResourceState.ILLSTATE, "not yet initialised");
+    /** False in maintenance mode: no checks, no watch. */
+    private boolean monitoring = true;
     /** The kit's early warning while in service, if any; cancelled when leaving ISP. */
     private CompletableFuture<String> watch;
 
@@ -221,9 +230,9 @@ public final class ResourceActor {
 
     private Behavior<Command> inService() {
         return idle()
-                .onMessageEquals(CheckDue.INSTANCE, this::checking)
+                .onMessageEquals(CheckDue.INSTANCE, () -> monitoring ? checking() : Behaviors.same())
                 .onMessage(WatchFired.class, msg -> {
-                    if (msg.watch() != watch) {
+                    if (msg.watch() != watch || !monitoring) {
                         return Behaviors.same();
                     }
                     watch = null;
@@ -313,6 +322,16 @@ public final class ResourceActor {
     private ReceiveBuilder<Command> idle() {
         return ReceiveBuilder.<Command>create().onMessage(GetStatus.class, msg -> {
             msg.replyTo().tell(status);
+            return Behaviors.same();
+        }).onMessage(Monitoring.class, msg -> {
+            boolean resume = msg.on() && !monitoring;
+            monitoring = msg.on();
+            if (!monitoring) {
+                timers.cancel(CheckDue.INSTANCE);
+                cancelWatch();
+            } else if (resume && status.state() == ResourceState.ISP) {
+                timers.startSingleTimer(CheckDue.INSTANCE, Duration.ZERO);
+            }
             return Behaviors.same();
         });
     }

@@ -98,6 +98,11 @@ final class StepRunner {
         }
     }
 
+    /** Suspends ({@code false}) or resumes the checks of every resource (maintenance mode). */
+    void monitoring(boolean on) {
+        resources.values().forEach(r -> r.tell(new ResourceActor.Monitoring(on)));
+    }
+
     /** Asks every resource whether it runs here (changing nothing); each answer arrives as {@code answer(tag, presence)}. */
     void probeAll(BiFunction<String, Presence, Command> answer) {
         for (ResourceConfig r : hierarchy.restoreOrder()) {

@@ -317,6 +317,12 @@ public final class OperatorLog {
                 + " at once: " + why + " AT: " + now());
     }
 
+    public void maintenance(String hierarchy, boolean on) {
+        warn(LogType.LOG, on ? "hierarchy \"" + hierarchy + "\" is in maintenance mode: checks, local recovery and failover"
+                + " suspended; resources left as they are"
+                : "hierarchy \"" + hierarchy + "\" left maintenance mode: health checked again, protection resumed");
+    }
+
     public void leaseAcquired(String hierarchy, long generation) {
         info(LogType.LOG, "disk lease of hierarchy \"" + hierarchy + "\" acquired by " + server + " (lease generation "
                 + generation + ")");

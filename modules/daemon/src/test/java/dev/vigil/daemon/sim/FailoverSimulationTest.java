@@ -141,4 +141,53 @@ class FailoverSimulationTest {
         Thread.sleep(2000);
         assertEquals(Set.of("n2"), c.world.runningOn(TAG));
     }
+
+    private HttpResponse<String> maintenance(int n, String mode) {
+        return TestSupport.http("POST", c.adminPorts.get(n), "/v1/hierarchies/" + TAG.replace("/", "%2F")
+                + "/maintenance", "token-n" + (n + 1), "{\"maintenance\":\"" + mode + "\"}");
+    }
+
+    @Test
+    void inMaintenanceModeAFailureIsLeftAloneUntilMaintenanceEnds() throws Exception {
+        HttpResponse<String> on = maintenance(1, "on");
+        assertEquals(200, on.statusCode(), on.body());
+        assertEquals("{\"message\":\"hierarchy \\\"" + TAG + "\\\" is in maintenance mode\"}", on.body());
+        TestSupport.await("n1 knows", SimCluster.SETTLE, () -> TestSupport.status(c.daemons[0].system()).placement(TAG)
+                .map(p -> p.maintenance()).orElse(false));
+        Thread.sleep(500);
+        c.world.breakResource("n1", "fs-/share");
+        Thread.sleep(4000);
+        assertEquals(0, c.count("n1", "recover") + c.count("n1", "remove") + c.count("n2", "restore"),
+                "no recovery, no failover in maintenance mode: " + c.world.events());
+        assertTrue(c.mainLog().contains("n1 WARN  hierarchy \"" + TAG + "\" is in maintenance mode: checks, local"
+                + " recovery and failover suspended"), c.mainLog());
+        assertEquals(200, maintenance(0, "off").statusCode());
+        c.awaitOnlyOn("n2");
+        assertTrue(c.count("n1", "recover") > 0, "health checked again when maintenance ended");
+    }
+
+    @Test
+    void leavingMaintenanceModeNeverRestartsAHealthyHierarchy() throws Exception {
+        assertEquals(200, maintenance(0, "on").statusCode());
+        Thread.sleep(2000);
+        assertEquals(200, maintenance(0, "off").statusCode());
+        Thread.sleep(3000);
+        assertEquals(Set.of("n1"), c.world.runningOn(TAG));
+        assertEquals(1, c.count("n1", "restore") / 3, "only the first restore of its three resources");
+        assertEquals(0, c.count("n1", "remove") + c.count("n1", "recover"));
+    }
+
+    @Test
+    void maintenanceRequestsWithABadBodyOrAnUnknownTagAreRefusedAndChangeNothing() {
+        HttpResponse<String> bad = maintenance(0, "later");
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("\"maintenance\""), bad.body());
+        HttpResponse<String> unknown = TestSupport.http("POST", c.adminPorts.get(0), "/v1/hierarchies/pg/maintenance",
+                "token-n1", "{\"maintenance\":\"on\"}");
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        HttpResponse<String> witness = TestSupport.http("POST", c.adminPorts.get(2), "/v1/hierarchies/" + TAG.replace("/",
+                "%2F") + "/maintenance", "token-n3", "{\"maintenance\":\"on\"}");
+        assertEquals(409, witness.statusCode(), witness.body());
+        assertTrue(!TestSupport.status(c.daemons[0].system()).placement(TAG).orElseThrow().maintenance());
+    }
 }
