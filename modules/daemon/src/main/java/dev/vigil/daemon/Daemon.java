@@ -3,6 +3,7 @@ package dev.vigil.daemon;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.daemon.notify.Notifiers;
 import dev.vigil.daemon.notify.OperatorLog;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,6 +32,7 @@ public final class Daemon {
     private final Config pekkoConfig;
     private final Runnable onFinalStop;
     private final OperatorLog log;
+    private final Notifiers notifiers;
     private final CompletableFuture<Integer> stopped = new CompletableFuture<>();
     private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-rejoin");
@@ -46,7 +48,8 @@ public final class Daemon {
         this.adminToken = adminToken;
         this.pekkoConfig = pekkoOverrides.withFallback(PekkoSettings.toConfig(config)).resolve();
         this.onFinalStop = onFinalStop;
-        this.log = new OperatorLog(config.serverName());
+        this.notifiers = Notifiers.create(config);
+        this.log = new OperatorLog(config.serverName(), notifiers.events());
     }
 
     /**
@@ -93,7 +96,7 @@ public final class Daemon {
     private synchronized void launch(boolean rejoining) {
         lastIncarnation = Math.max(System.currentTimeMillis(), lastIncarnation + 1);
         ActorSystem<Guardian.Command> sys = ActorSystem.create(
-                Guardian.create(config, adminToken, lastIncarnation, rejoining), config.cluster().name(), pekkoConfig);
+                Guardian.create(config, adminToken, lastIncarnation, rejoining, notifiers), config.cluster().name(), pekkoConfig);
         system = sys;
         CoordinatedShutdown cs = CoordinatedShutdown.get(sys);
         cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "vigil-shutdown-initiated", () -> {
@@ -148,6 +151,7 @@ public final class Daemon {
 
     private void finish(int exitCode) {
         restarter.shutdown();
+        notifiers.traps().close(); // sends the shutdown traps still queued (bounded wait)
         stopped.complete(exitCode);
     }
 

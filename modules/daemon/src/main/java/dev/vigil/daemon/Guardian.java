@@ -10,6 +10,7 @@ import dev.vigil.daemon.cluster.DowningRule;
 import dev.vigil.daemon.cluster.ServerReport;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
+import dev.vigil.daemon.notify.Notifiers;
 import dev.vigil.daemon.notify.OperatorLog;
 import dev.vigil.daemon.remote.RemoteCommand;
 import dev.vigil.daemon.remote.RemoteExec;
@@ -86,10 +87,12 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
      * @param adminToken  the token commands must present to the admin API
      * @param incarnation when this actor system started (epoch ms); orders this server's reports
      * @param rejoining   true when this actor system replaces one that was downed
+     * @param notifiers   the daemon's traps and counters, told of events through the {@link OperatorLog}
      */
-    public static Behavior<Command> create(VigilConfig config, String adminToken, long incarnation, boolean rejoining) {
+    public static Behavior<Command> create(VigilConfig config, String adminToken, long incarnation, boolean rejoining,
+                                           Notifiers notifiers) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new Guardian(ctx, timers, config, adminToken, incarnation, rejoining)));
+                new Guardian(ctx, timers, config, adminToken, incarnation, rejoining, notifiers)));
     }
 
     /** How long to wait for this server to join before announcing startup anyway: twice the failure detector's bound. */
@@ -99,11 +102,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     private Guardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, VigilConfig config, String adminToken,
-                     long incarnation, boolean rejoining) {
+                     long incarnation, boolean rejoining, Notifiers notifiers) {
         super(ctx);
         this.config = config;
         this.rejoining = rejoining;
-        this.log = new OperatorLog(config.serverName());
+        this.log = new OperatorLog(config.serverName(), notifiers.events());
 
         ActorRef<Topic.Command<ServerReport>> topic =
                 ctx.spawn(Topic.create(ServerReport.class, StatusBoard.TOPIC_NAME), "status-topic");

@@ -15,10 +15,13 @@ import java.util.Optional;
  * @param shutdownStrategy what an orderly stop does with hierarchies in service here
  * @param sources          the files the configuration was read from, main file first
  * @param kits             settings shared by every recovery kit
+ * @param snmp             where SNMP traps go (none by default)
+ * @param jmx              remote JMX access (off by default)
  */
 public record VigilConfig(String serverName, Path stateDir, ClusterSettings cluster, AdminSettings admin,
                           LogSettings logs, ShutdownStrategy shutdownStrategy, List<HierarchyConfig> hierarchies,
-                          List<Path> sources, KitSettings kits) {
+                          List<Path> sources, KitSettings kits, SnmpSettings snmp,
+                          JmxSettings jmx) {
 
     public ServerConfig localServer() {
         return cluster.server(serverName).orElseThrow();

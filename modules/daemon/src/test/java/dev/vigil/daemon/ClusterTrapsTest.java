@@ -1,0 +1,114 @@
+package dev.vigil.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.core.LogType;
+import dev.vigil.core.config.LogSettings;
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.daemon.notify.LogSetup;
+import dev.vigil.daemon.notify.Snmptrapd;
+import dev.vigil.daemon.notify.Trap;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Traps produced by real events of two real daemons (n1, n2 in this JVM) and received by Debian's
+ * snmptrapd: startup complete (100), comm path up (140), a resource's local recovery that
+ * succeeds (130, 132) and one that fails (130, 131), the comm path down when n2 stops (141), and
+ * both servers' shutdown (101, 102). Each one is in the SNMP log too.
+ */
+class ClusterTrapsTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String FS = "fs-/share";
+
+    private Path dir;
+    private Snmptrapd receiver;
+    private final Daemon[] daemons = new Daemon[2];
+
+    @AfterEach
+    void cleanUp() {
+        try {
+            TestSupport.stopAll(daemons, dir);
+        } finally {
+            if (receiver != null) {
+                receiver.close();
+            }
+        }
+    }
+
+    @Test
+    void realEventsSendTheirTrapsToSnmptrapd() throws Exception {
+        receiver = Snmptrapd.start();
+        dir = Files.createTempDirectory("vigil-cluster-traps");
+        LogSetup.configure(new LogSettings(dir.resolve("logs"), 10L << 20, 5), "test");
+        List<Integer> clusterPorts = TestSupport.freePorts(2);
+        List<Integer> adminPorts = TestSupport.freePorts(2);
+        Path scripts = TestSupport.markerScripts(dir.resolve("n1"));
+        List<CompletableFuture<Daemon>> starting = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String server = "n" + (i + 1);
+            VigilConfig config = TestSupport.configWith(dir, server, clusterPorts, adminPorts.get(i), """
+                      snmp { destinations = ["%s"], community = vigiltest }
+                      resource-defaults.generic { restore-script = "%2$s/restore", remove-script = "%2$s/remove",
+                        quick-check-script = "%2$s/check", recover-script = "%2$s/restore", check-interval = 300ms,
+                        local-recovery-attempts = 1 }
+                      hierarchies = [ { tag = "%3$s", priorities { n1 = 1 }, resources = [ { tag = "%3$s", type = generic } ] } ]
+                    """.formatted(receiver.destination(), scripts, FS));
+            starting.add(CompletableFuture.supplyAsync(() -> Daemon.start(config, "token", TestSupport.sharedJvm(),
+                    () -> { })));
+        }
+        for (int i = 0; i < 2; i++) {
+            daemons[i] = starting.get(i).get(30, TimeUnit.SECONDS);
+        }
+
+        awaitMessage(100, "Vigil Startup Complete on server n1");
+        awaitMessage(100, "Vigil Startup Complete on server n2");
+        awaitMessage(140, "Vigil Communications Path Up from server n1 to server n2 by ");
+
+        Path marker = dir.resolve("n1").resolve("markers").resolve(FS.replace('/', '_'));
+        TestSupport.await("the hierarchy in service on n1", WAIT, () -> Files.exists(marker));
+        Files.delete(marker);
+        Snmptrapd.Received initiated = awaitMessage(130, "Vigil Resource Recovery Initiated for resource " + FS
+                + " on server n1 after event gen,fail");
+        assertEquals(FS, initiated.value(Trap.RESOURCE_OID).orElseThrow());
+        Snmptrapd.Received complete = awaitMessage(132, "Vigil Resource Recovery Complete for resource " + FS);
+        assertEquals(FS, complete.value(Trap.RESOURCE_OID).orElseThrow());
+
+        TestSupport.script(scripts.resolve("restore"), "exit 1\n");
+        Files.delete(marker);
+        Snmptrapd.Received failed = awaitMessage(131, "Vigil Resource Recovery Failed for resource " + FS);
+        assertEquals(FS, failed.value(Trap.RESOURCE_OID).orElseThrow());
+        assertEquals(2, count(130), "every recovery starts with 130");
+
+        assertEquals(0, daemons[1].stop().toCompletableFuture().get(60, TimeUnit.SECONDS));
+        awaitMessage(101, "Vigil Shutdown Initiated on server n2");
+        awaitMessage(102, "Vigil Shutdown Complete on server n2");
+        awaitMessage(141, "Vigil Communications Path Down from server n1 to server n2 by ");
+
+        String snmpLog = TestSupport.read(dir.resolve("logs").resolve(LogType.SNMP.fileName()));
+        assertTrue(snmpLog.contains("Trap 131 [Vigil Resource Recovery Failed for resource " + FS + " on server n1 "
+                + "after event gen,fail] sent to " + receiver.destination() + " :" + FS + "\n"), snmpLog);
+        assertTrue(snmpLog.contains("n2 INFO  "), "n2's lines carry its name: " + snmpLog);
+    }
+
+    private long count(int number) {
+        return receiver.traps().stream().filter(t -> t.oid().equals("1.3.6.1.4.1.7359.1.0." + number)).count();
+    }
+
+    /** Waits for trap {@code number} whose message starts with {@code prefix}. */
+    private Snmptrapd.Received awaitMessage(int number, String prefix) {
+        String oid = "1.3.6.1.4.1.7359.1.0." + number;
+        TestSupport.await("trap " + number + " \"" + prefix + "...\"", WAIT, () -> receiver.traps().stream()
+                .anyMatch(t -> t.oid().equals(oid) && t.value(Trap.MESSAGE_OID).orElse("").startsWith(prefix)));
+        return receiver.traps().stream().filter(t -> t.oid().equals(oid)
+                && t.value(Trap.MESSAGE_OID).orElse("").startsWith(prefix)).findFirst().orElseThrow();
+    }
+}
