@@ -19,7 +19,7 @@ public final class Main {
     /** The command names, as the bin scripts call them. */
     public static final List<String> COMMANDS = List.of("lkstart", "lkstop", "lcdstatus", "lk_log", "perform_action",
             "lcdremexec",
-            "vigil");
+            "lk_configsnmp", "vigil");
 
     private Main() {
     }
@@ -82,6 +82,7 @@ public final class Main {
             case "lkstop" -> new CommandLine(new LkStop(ctx));
             case "lcdstatus" -> new CommandLine(new LcdStatus(ctx));
             case "lk_log" -> new CommandLine(new LkLog(ctx));
+            case "lk_configsnmp" -> new CommandLine(new LkConfigSnmp(ctx));
             case "perform_action" -> new CommandLine(new PerformAction(ctx));
             // The remote command's words are passed on as they are: no @file expansion.
             case "lcdremexec" -> new CommandLine(new LcdRemExec(ctx)).setExpandAtFiles(false);

@@ -24,7 +24,7 @@ class MainTest {
         Result r = CliRun.of("lkfoo");
         assertEquals(2, r.exit());
         assertEquals("vigil-cli: unknown command 'lkfoo'; commands: lkstart, lkstop, lcdstatus, lk_log, perform_action,"
-                + " lcdremexec, vigil\n", r.err());
+                + " lcdremexec, lk_configsnmp, vigil\n", r.err());
     }
 
     @Test
@@ -35,7 +35,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lkstart", "lkstop", "lcdstatus", "lk_log", "lcdremexec", "vigil", "vigil check-config",
+    @ValueSource(strings = {"lkstart", "lkstop", "lcdstatus", "lk_log", "lcdremexec", "lk_configsnmp", "vigil", "vigil check-config",
             "vigil status", "vigil log"})
     void everyCommandPrintsItsHelpWithExitStatusesAndExits0(String command) {
         Result r = CliRun.of((command + " --help").split(" "));

@@ -151,7 +151,7 @@ public final class Daemon {
 
     private void finish(int exitCode) {
         restarter.shutdown();
-        notifiers.traps().close(); // sends the shutdown traps still queued (bounded wait)
+        notifiers.close(); // sends the shutdown traps still queued (bounded wait)
         stopped.complete(exitCode);
     }
 

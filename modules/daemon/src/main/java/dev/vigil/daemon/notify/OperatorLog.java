@@ -339,6 +339,11 @@ public final class OperatorLog {
                 + resourceString.map(r -> " :" + r).orElse(""));
     }
 
+    public void snmpSettingsReloaded(java.util.List<String> destinations, String community, String version) {
+        info(LogType.SNMP, now() + ": configuration reloaded: trap destinations " + (destinations.isEmpty() ? "none"
+                : String.join(", ", destinations)) + " (community " + community + ", " + version + ")");
+    }
+
     public void snmpError(String what) {
         error(LogType.SNMP, now() + ": Error: " + what);
     }

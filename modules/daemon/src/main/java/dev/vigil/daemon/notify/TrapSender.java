@@ -36,11 +36,11 @@ public final class TrapSender implements ClusterEvents, AutoCloseable {
     private static final int QUEUE = 1000;
 
     private final String server;
-    private final SnmpSettings settings;
     private final IpAddress agentAddress;
     private final OperatorLog log;
     private final long startedNanos = System.nanoTime();
-    private final List<Destination> destinations = new ArrayList<>();
+    private volatile SnmpSettings settings;
+    private volatile List<Destination> destinations;
     private Snmp snmp;
 
     /** @param agentAddress this server's IPv4 address, put in SNMPv1 traps (0.0.0.0 when not an IPv4 address) */
@@ -50,9 +50,31 @@ public final class TrapSender implements ClusterEvents, AutoCloseable {
         this.agentAddress = agentAddress != null && agentAddress.matches("[0-9.]+")
                 ? new IpAddress(agentAddress) : new IpAddress("0.0.0.0");
         this.log = new OperatorLog(server);
+        this.settings = settings;
+        this.destinations = destinations(server, settings);
+    }
+
+    private static List<Destination> destinations(String server, SnmpSettings settings) {
+        List<Destination> out = new ArrayList<>();
         for (SnmpSettings.Destination d : settings.destinations()) {
-            destinations.add(new Destination(d, executor(server, d)));
+            out.add(new Destination(d, settings, executor(server, d)));
         }
+        return List.copyOf(out);
+    }
+
+    public SnmpSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Sends the next traps as {@code next} says (lk_configsnmp changed it); traps already queued
+     * for a destination still go to it.
+     */
+    public synchronized void reconfigure(SnmpSettings next) {
+        List<Destination> old = destinations;
+        destinations = destinations(server, next);
+        settings = next; // after the destinations: whoever sees the new settings sends with them
+        old.forEach(d -> d.executor().shutdown());
     }
 
     private static ExecutorService executor(String server, SnmpSettings.Destination d) {
@@ -63,14 +85,14 @@ public final class TrapSender implements ClusterEvents, AutoCloseable {
         });
     }
 
-    private record Destination(SnmpSettings.Destination address, ExecutorService executor) {
+    private record Destination(SnmpSettings.Destination address, SnmpSettings settings, ExecutorService executor) {
     }
 
     /** Queues {@code trap} for every destination and returns at once. */
     public void send(Trap trap) {
         for (Destination d : destinations) {
             try {
-                d.executor().execute(() -> deliver(trap, d.address()));
+                d.executor().execute(() -> deliver(trap, d));
             } catch (RejectedExecutionException e) {
                 log.snmpError("Trap " + trap.number() + " [" + trap.message() + "] not sent to " + d.address()
                         + ": " + (d.executor().isShutdown() ? "the daemon is stopping" : QUEUE
@@ -79,14 +101,15 @@ public final class TrapSender implements ClusterEvents, AutoCloseable {
         }
     }
 
-    private void deliver(Trap trap, SnmpSettings.Destination to) {
+    private void deliver(Trap trap, Destination d) {
+        SnmpSettings.Destination to = d.address();
+        boolean v1 = d.settings().version() == SnmpSettings.Version.V1;
         try {
             InetAddress address = InetAddress.getByName(to.host());
             CommunityTarget<UdpAddress> target = new CommunityTarget<>(new UdpAddress(address, to.port()),
-                    new OctetString(settings.community()));
-            target.setVersion(settings.version() == SnmpSettings.Version.V1 ? SnmpConstants.version1
-                    : SnmpConstants.version2c);
-            session().send(pdu(trap), target);
+                    new OctetString(d.settings().community()));
+            target.setVersion(v1 ? SnmpConstants.version1 : SnmpConstants.version2c);
+            session().send(pdu(trap, v1), target);
             log.trapSent(trap.number(), trap.message(), to.toString(), trap.resourceString());
         } catch (IOException | RuntimeException e) {
             log.snmpError("Trap " + trap.number() + " [" + trap.message() + "] not sent to " + to + ": "
@@ -94,9 +117,9 @@ public final class TrapSender implements ClusterEvents, AutoCloseable {
         }
     }
 
-    private PDU pdu(Trap trap) {
+    private PDU pdu(Trap trap, boolean v1Trap) {
         PDU pdu;
-        if (settings.version() == SnmpSettings.Version.V1) {
+        if (v1Trap) {
             PDUv1 v1 = new PDUv1();
             v1.setType(PDU.V1TRAP);
             v1.setEnterprise(new OID(Trap.ENTERPRISE));
@@ -132,6 +155,7 @@ public final class TrapSender implements ClusterEvents, AutoCloseable {
 
     /** Sends what is queued (waiting at most {@code waitMillis} for it), then closes the socket. */
     public void close(long waitMillis) {
+        List<Destination> destinations = this.destinations;
         destinations.forEach(d -> d.executor().shutdown());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         for (Destination d : destinations) {

@@ -67,12 +67,23 @@ public final class Snmptrapd implements AutoCloseable {
             pb.environment().put("SNMP_PERSISTENT_DIR", dir.resolve("persist").toString());
             Snmptrapd d = new Snmptrapd(port, pb.start(), dir);
             d.readOutput();
-            TestSupport.await("snmptrapd started", Duration.ofSeconds(20),
-                    () -> d.output.stream().anyMatch(l -> l.contains("NET-SNMP version")) || !d.process.isAlive());
+            TestSupport.await("snmptrapd listening on UDP port " + port, Duration.ofSeconds(20),
+                    () -> d.listening() || !d.process.isAlive());
             if (!d.process.isAlive()) {
                 throw new IllegalStateException("snmptrapd did not start: " + d.output);
             }
             return d;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Its version line printed and its port bound (in /proc/net/udp): a trap sent now is received. */
+    private boolean listening() {
+        String local = String.format(" 0100007F:%04X ", port);
+        try {
+            return output.stream().anyMatch(l -> l.contains("NET-SNMP version"))
+                    && Files.readAllLines(Path.of("/proc/net/udp")).stream().anyMatch(l -> l.contains(local));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
