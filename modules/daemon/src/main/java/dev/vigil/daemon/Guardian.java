@@ -124,7 +124,7 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         ActorRef<RemoteExec.Command> remoteExec = ctx.spawn(RemoteExec.create(config, new RemoteCommand(
                 CommandRunner.local(), config.sources().get(0), RemoteCommand.daemonHome()), log), "remote-exec");
         AdminApi api = new AdminApi(ctx.getSystem(), board, Map.copyOf(supervisors), remoteExec, config, adminToken,
-                AdminApi.Limits.DEFAULT, log);
+                AdminApi.Limits.DEFAULT, log, notifiers.metrics());
         ctx.pipeToSelf(api.bind(config.admin().port()),
                 (binding, failure) -> failure == null ? new ApiBound(binding) : new ApiBindFailed(failure));
         Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(

@@ -7,13 +7,17 @@ import dev.vigil.core.LogType;
 import dev.vigil.core.config.LogSettings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.daemon.notify.LogSetup;
+import dev.vigil.daemon.notify.Metrics;
+import dev.vigil.daemon.notify.PrometheusText;
 import dev.vigil.daemon.notify.Snmptrapd;
 import dev.vigil.daemon.notify.Trap;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Traps produced by real events of two real daemons (n1, n2 in this JVM) and received by Debian's
  * snmptrapd: startup complete (100), comm path up (140), a resource's local recovery that
  * succeeds (130, 132) and one that fails (130, 131), the comm path down when n2 stops (141), and
- * both servers' shutdown (101, 102). Each one is in the SNMP log too.
+ * both servers' shutdown (101, 102). Each one is in the SNMP log too, and counted in n1's
+ * {@code GET /metrics} (which needs no token).
  */
 class ClusterTrapsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -88,15 +93,39 @@ class ClusterTrapsTest {
         assertEquals(FS, failed.value(Trap.RESOURCE_OID).orElseThrow());
         assertEquals(2, count(130), "every recovery starts with 130");
 
+        Map<String, Double> metrics = metrics(adminPorts.get(0));
+        assertEquals(2.0, metrics.get("vigil_local_recoveries_total{resource=\"" + FS + "\",stage=\"initiated\"}"));
+        assertEquals(1.0, metrics.get("vigil_local_recoveries_total{resource=\"" + FS + "\",stage=\"complete\"}"));
+        assertEquals(1.0, metrics.get("vigil_local_recoveries_total{resource=\"" + FS + "\",stage=\"failed\"}"));
+        assertEquals(1.0, metrics.get("vigil_server_up{server=\"n2\"}"));
+        assertEquals(0.0, metrics.get("vigil_hierarchy_in_service{server=\"n1\",hierarchy=\"" + FS + "\"}"));
+        assertEquals(1.0, metrics.get("vigil_resource_state{server=\"n1\",hierarchy=\"" + FS + "\",resource=\"" + FS
+                + "\",state=\"OSF\"}"));
+        assertEquals(0.0, metrics.get("vigil_comm_path_failures_total"));
+        assertTrue(metrics.get("vigil_daemon_uptime_seconds") > 0, metrics.toString());
+        assertTrue(metrics.get("vigil_jvm_heap_used_bytes") > 0, metrics.toString());
+
         assertEquals(0, daemons[1].stop().toCompletableFuture().get(60, TimeUnit.SECONDS));
         awaitMessage(101, "Vigil Shutdown Initiated on server n2");
         awaitMessage(102, "Vigil Shutdown Complete on server n2");
         awaitMessage(141, "Vigil Communications Path Down from server n1 to server n2 by ");
+        TestSupport.await("n2 DEAD in n1's metrics", WAIT, () -> metrics(adminPorts.get(0))
+                .get("vigil_server_up{server=\"n2\"}") == 0.0);
+        assertEquals(1.0, metrics(adminPorts.get(0)).get("vigil_comm_path_failures_total"));
 
         String snmpLog = TestSupport.read(dir.resolve("logs").resolve(LogType.SNMP.fileName()));
         assertTrue(snmpLog.contains("Trap 131 [Vigil Resource Recovery Failed for resource " + FS + " on server n1 "
                 + "after event gen,fail] sent to " + receiver.destination() + " :" + FS + "\n"), snmpLog);
         assertTrue(snmpLog.contains("n2 INFO  "), "n2's lines carry its name: " + snmpLog);
+    }
+
+    /** n1's {@code GET /metrics}, without a token, parsed strictly. */
+    private static Map<String, Double> metrics(int adminPort) {
+        HttpResponse<String> r = TestSupport.http("GET", adminPort, "/metrics", null, null);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(Metrics.CONTENT_TYPE.replace(" ", ""), r.headers().firstValue("Content-Type").orElseThrow()
+                .replace(" ", "").toLowerCase(java.util.Locale.ROOT));
+        return PrometheusText.parse(r.body());
     }
 
     private long count(int number) {

@@ -25,6 +25,11 @@ public record Notifiers(TrapSender traps, SnmpReload snmpReload, EventCounters c
         return ClusterEvents.all(counters, traps);
     }
 
+    /** The counters and the uptime for {@code GET /metrics} and JMX. */
+    public Metrics metrics() {
+        return new Metrics(counters, started);
+    }
+
     /** Stops watching the configuration and sends the traps still queued (a bounded wait). */
     @Override
     public void close() {
