@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.daemon.notify.Notifiers;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.notify.jmx.JmxConnector;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +35,7 @@ public final class Daemon {
     private final Runnable onFinalStop;
     private final OperatorLog log;
     private final Notifiers notifiers;
+    private final JmxConnector jmx;
     private final CompletableFuture<Integer> stopped = new CompletableFuture<>();
     private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-rejoin");
@@ -50,6 +53,23 @@ public final class Daemon {
         this.onFinalStop = onFinalStop;
         this.notifiers = Notifiers.create(config);
         this.log = new OperatorLog(config.serverName(), notifiers.events());
+        this.jmx = startJmx(config, notifiers, log);
+    }
+
+    /** The JMX connector when {@code vigil.jmx.enabled}, for the life of the process (across rejoins). */
+    private static JmxConnector startJmx(VigilConfig config, Notifiers notifiers, OperatorLog log) {
+        if (!config.jmx().enabled()) {
+            return null;
+        }
+        try {
+            JmxConnector connector = JmxConnector.start(config.jmx().port());
+            log.jmxListening(JmxConnector.url(config.jmx().port()));
+            return connector;
+        } catch (IOException e) {
+            notifiers.close();
+            throw new IllegalStateException("the JMX connector cannot listen on 127.0.0.1:" + config.jmx().port() + " ("
+                    + e.getMessage() + "); is jmx.port taken?", e);
+        }
     }
 
     /**
@@ -66,7 +86,12 @@ public final class Daemon {
     /** As {@link #start(VigilConfig, String, Runnable)}, with Pekko settings over the generated ones (tests). */
     public static Daemon start(VigilConfig config, String adminToken, Config pekkoOverrides, Runnable onFinalStop) {
         Daemon daemon = new Daemon(config, adminToken, pekkoOverrides, onFinalStop);
-        daemon.launch(false);
+        try {
+            daemon.launch(false);
+        } catch (RuntimeException e) {
+            daemon.closeListeners();
+            throw e;
+        }
         return daemon;
     }
 
@@ -151,8 +176,16 @@ public final class Daemon {
 
     private void finish(int exitCode) {
         restarter.shutdown();
-        notifiers.close(); // sends the shutdown traps still queued (bounded wait)
+        closeListeners();
         stopped.complete(exitCode);
+    }
+
+    /** The SNMP sender (sending the shutdown traps still queued, a bounded wait) and the JMX connector. */
+    private void closeListeners() {
+        notifiers.close();
+        if (jmx != null) {
+            jmx.close();
+        }
     }
 
     private static int exitCode(Optional<CoordinatedShutdown.Reason> reason) {

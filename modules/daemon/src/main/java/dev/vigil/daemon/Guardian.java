@@ -12,6 +12,7 @@ import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.Notifiers;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.notify.jmx.JmxView;
 import dev.vigil.daemon.remote.RemoteCommand;
 import dev.vigil.daemon.remote.RemoteExec;
 import dev.vigil.kits.KitOptions;
@@ -125,6 +126,8 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
                 CommandRunner.local(), config.sources().get(0), RemoteCommand.daemonHome()), log), "remote-exec");
         AdminApi api = new AdminApi(ctx.getSystem(), board, Map.copyOf(supervisors), remoteExec, config, adminToken,
                 AdminApi.Limits.DEFAULT, log, notifiers.metrics());
+        JmxView.registerWhenEnabled(ctx.getSystem(), config, board, Map.copyOf(supervisors), remoteExec, log,
+                notifiers.metrics());
         ctx.pipeToSelf(api.bind(config.admin().port()),
                 (binding, failure) -> failure == null ? new ApiBound(binding) : new ApiBindFailed(failure));
         Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(

@@ -327,8 +327,36 @@ public final class OperatorLog {
                 + "\" (hierarchy \"" + hierarchy + "\")");
     }
 
+    /** An operator asked (through {@code via}) to bring {@code hierarchy} in service on {@code to}: trap 110. */
+    public void switchoverRequested(String hierarchy, String to, String via) {
+        info(LogType.LOG, "switchover of hierarchy \"" + hierarchy + "\" to \"" + to + "\" requested on \"" + server
+                + "\" (" + via + ") AT: " + now());
+        events.switchoverInitiated(hierarchy, to);
+    }
+
+    /** The switchover ended: traps 111 (recovered resources) and 112 (failed ones). */
+    public void switchoverEnded(String hierarchy, String to, java.util.List<String> recovered,
+                                java.util.List<String> failed, String what) {
+        if (failed.isEmpty()) {
+            info(LogType.LOG, "switchover of hierarchy \"" + hierarchy + "\" to \"" + to + "\" complete: " + what);
+        } else {
+            error(LogType.LOG, "switchover of hierarchy \"" + hierarchy + "\" to \"" + to + "\" failed: " + what);
+        }
+        events.switchoverComplete(to, recovered, failed);
+    }
+
     public void actionRefused(String action, String hierarchy, String why) {
         warn(LogType.LOG, action + " of hierarchy \"" + hierarchy + "\" on \"" + server + "\" refused: " + why);
+    }
+
+    // ---- JMX (main log) ----
+
+    public void jmxListening(String url) {
+        info(LogType.LOG, "JMX connector listening at " + url + " AT: " + now());
+    }
+
+    public void jmxUnavailable(String why) {
+        error(LogType.LOG, "the JMX MBeans of server \"" + server + "\" are not available: " + why);
     }
 
     // ---- SNMP log ----
