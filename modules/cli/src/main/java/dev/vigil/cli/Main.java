@@ -89,7 +89,8 @@ public final class Main {
             case "vigil" -> new CommandLine(new VigilCommand())
                     .addSubcommand("check-config", new CheckConfig(ctx))
                     .addSubcommand("status", new VigilStatus(ctx))
-                    .addSubcommand("log", renamed(new CommandLine(new LkLog(ctx)), "log"));
+                    .addSubcommand("log", renamed(new CommandLine(new LkLog(ctx)), "log"))
+                    .addSubcommand("switchover", new VigilSwitchover(ctx));
             default -> throw new IllegalArgumentException("unknown command " + name);
         };
     }

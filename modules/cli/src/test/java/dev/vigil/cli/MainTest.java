@@ -36,7 +36,7 @@ class MainTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"lkstart", "lkstop", "lcdstatus", "lk_log", "lcdremexec", "lk_configsnmp", "vigil", "vigil check-config",
-            "vigil status", "vigil log"})
+            "vigil status", "vigil log", "vigil switchover"})
     void everyCommandPrintsItsHelpWithExitStatusesAndExits0(String command) {
         Result r = CliRun.of((command + " --help").split(" "));
         assertEquals(0, r.exit(), r::toString);
@@ -49,7 +49,7 @@ class MainTest {
     void theUmbrellaWithoutACommandOrWithAnUnknownOneIsAUsageError() {
         Result none = CliRun.of("vigil");
         assertEquals(2, none.exit());
-        assertTrue(none.err().startsWith("vigil: missing command: one of check-config, status, log\n"), none::toString);
+        assertTrue(none.err().startsWith("vigil: missing command: one of check-config, status, log, switchover\n"), none::toString);
         Result unknown = CliRun.of("vigil", "restart");
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().startsWith("vigil: Unmatched argument at index 0: 'restart'\n"), unknown::toString);

@@ -6,6 +6,7 @@ import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.daemon.ShutdownMode;
 import dev.vigil.daemon.StopReason;
 import dev.vigil.daemon.cluster.StatusBoard;
+import dev.vigil.daemon.hierarchy.HierarchyMoves;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.Metrics;
 import dev.vigil.daemon.notify.OperatorLog;
@@ -53,7 +54,7 @@ public final class AdminApi extends AllDirectives {
     /** Delay between answering a shutdown request and starting the shutdown, so the answer leaves first. */
     private static final Duration SHUTDOWN_DELAY = Duration.ofMillis(200);
     private static final String ROUTES = "GET /v1/status, POST /v1/shutdown, POST /v1/hierarchies/{tag}/actions, "
-            + "POST /v1/remote-exec, GET /metrics";
+            + "POST /v1/hierarchies/{tag}/switchover, POST /v1/remote-exec, GET /metrics";
 
     /** How long the API waits for the status board, and for an action on a hierarchy. */
     public record Limits(Duration status, Function<HierarchyConfig, Duration> action) {
@@ -70,6 +71,7 @@ public final class AdminApi extends AllDirectives {
     private final ActionRoute actions;
     private final RemoteExecRoute remoteExec;
     private final Metrics metrics;
+    private final SwitchoverRoute switchover;
 
     /**
      * @param supervisors the supervisor of every hierarchy this server may run, by hierarchy tag
@@ -89,6 +91,8 @@ public final class AdminApi extends AllDirectives {
         this.log = log;
         this.actions = new ActionRoute(system, supervisors, config, limits.action());
         this.metrics = metrics;
+        this.switchover = new SwitchoverRoute(system, config, new HierarchyMoves(system, config, supervisors, remoteExec,
+                log));
     }
 
     /** Binds the API on 127.0.0.1:{@code port}; the binding is unbound and drained during CoordinatedShutdown. */
@@ -105,6 +109,8 @@ public final class AdminApi extends AllDirectives {
                         () -> concat(post(this::shutdown), methodNotAllowed(HttpMethods.POST))),
                 path(PathMatchers.segment("v1").slash("hierarchies").slash(PathMatchers.segment()).slash("actions"),
                         tag -> concat(post(() -> actions.route(tag)), methodNotAllowed(HttpMethods.POST))),
+                path(PathMatchers.segment("v1").slash("hierarchies").slash(PathMatchers.segment()).slash("switchover"),
+                        tag -> concat(post(() -> switchover.route(tag)), methodNotAllowed(HttpMethods.POST))),
                 path(PathMatchers.segment("v1").slash("remote-exec"),
                         () -> concat(post(remoteExec::route), methodNotAllowed(HttpMethods.POST))),
                 extractRequest(req -> complete(Responses.error(StatusCodes.NOT_FOUND, "no such route: "

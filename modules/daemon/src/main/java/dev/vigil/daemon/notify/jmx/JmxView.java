@@ -11,6 +11,7 @@ import dev.vigil.core.status.ResourceStatus;
 import dev.vigil.core.status.ServerStatus;
 import dev.vigil.daemon.api.AdminApi;
 import dev.vigil.daemon.cluster.StatusBoard;
+import dev.vigil.daemon.hierarchy.HierarchyMoves;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.EventCounters;
 import dev.vigil.daemon.notify.Metrics;

@@ -11,6 +11,7 @@ import dev.vigil.daemon.Daemon;
 import dev.vigil.daemon.TestSupport;
 import dev.vigil.daemon.notify.LogSetup;
 import java.lang.management.ManagementFactory;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,6 +118,26 @@ class JmxRemoteTest {
             IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> pg.switchover("n9"));
             assertEquals("unknown server 'n9'; servers: n1, n2", unknown.getMessage());
             assertEquals("n1", pg.getOwner(), "still where it was");
+
+            // vigil switchover's route: the same moves as the JMX operation.
+            int admin = config.admin().port();
+            HttpResponse<String> here = TestSupport.http("POST", admin, "/v1/hierarchies/pg/switchover", "token",
+                    "{\"to\": \"n1\"}");
+            assertEquals(200, here.statusCode(), here.body());
+            assertEquals("{\"hierarchy\":\"pg\",\"to\":\"n1\",\"message\":\"hierarchy \\\"pg\\\" is in service on n1\"}",
+                    here.body());
+            assertEquals(3, n1.getSwitchovers(), "to n1 and to n2 over JMX, to n1 here");
+            HttpResponse<String> unknownServer = TestSupport.http("POST", admin, "/v1/hierarchies/pg/switchover",
+                    "token", "{\"to\": \"n9\"}");
+            assertEquals(404, unknownServer.statusCode());
+            assertTrue(unknownServer.body().contains("unknown server 'n9'; servers: n1, n2"), unknownServer.body());
+            assertEquals(400, TestSupport.http("POST", admin, "/v1/hierarchies/pg/switchover", "token", "{}")
+                    .statusCode());
+            HttpResponse<String> toDeadServer = TestSupport.http("POST", admin, "/v1/hierarchies/" + IP + "/switchover",
+                    "token", "{\"to\": \"n2\"}");
+            assertEquals(409, toDeadServer.statusCode());
+            assertTrue(toDeadServer.body().contains("switchover of hierarchy 'pg' to n2 failed: perform_action -t pg -a "
+                    + "restore on n2 could not run: "), toDeadServer.body());
 
             Files.delete(dir.resolve("n1").resolve("markers").resolve(IP));
             TestSupport.await("the local recovery counted", WAIT, () -> ip.getRecoveriesComplete() == 1);

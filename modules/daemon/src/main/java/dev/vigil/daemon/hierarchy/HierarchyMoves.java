@@ -1,11 +1,9 @@
-package dev.vigil.daemon.notify.jmx;
+package dev.vigil.daemon.hierarchy;
 
 import dev.vigil.core.config.HierarchyConfig;
 import dev.vigil.core.config.ServerConfig;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.status.ActionOutcome;
-import dev.vigil.daemon.hierarchy.HierarchyAction;
-import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
 import dev.vigil.daemon.remote.RemoteExec;
 import java.time.Duration;
@@ -20,11 +18,11 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * An operator's move of a hierarchy from outside the commands (the JMX operations): restore or
+ * An operator's move of a hierarchy (vigil switchover, the JMX operations): restore or
  * remove it on a server, as {@code perform_action} does there. On this server the hierarchy's
  * supervisor does it; on another server {@code perform_action -t TAG -a ACTION} runs there
  * through remote execution (lcdremexec's path). A switchover is logged and sent as traps 110 and
- * 111/112. Called on a JMX thread: it waits for the answer, never on an actor's thread.
+ * 111/112. It waits for the answer: call it on a JMX thread or the blocking dispatcher, never an actor's.
  */
 public final class HierarchyMoves {
     private final ActorSystem<?> system;
