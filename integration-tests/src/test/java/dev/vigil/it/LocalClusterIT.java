@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three daemons of the packaged distribution on loopback ports, each pair joined by two comm
  * paths, driven only through the commands an operator uses: lkstart, lcdstatus -q, lcdremexec,
- * lk_log, lkstop.
+ * vigil switchover, perform_action, lk_log, lkstop.
  */
 class LocalClusterIT {
     private static final Duration DEAD_BOUND = Duration.ofSeconds(10);
@@ -63,6 +63,22 @@ class LocalClusterIT {
         var remoteLog = dist.run(cluster.config("n2"), "lk_log", "remote exec");
         assertTrue(remoteLog.output().contains(" n2 INFO  request from n1 to n2: lcdstatus -q: exit 0 after "),
                 remoteLog.output());
+
+        // The manual switchover: refused while app-demo runs on n1; once n1 took it out of service,
+        // n1's daemon runs perform_action on n2 through the cluster connection.
+        var refused = dist.run(cluster.config("n1"), "vigil", "switchover", "app-demo", "--to", "n2");
+        assertEquals(1, refused.exitCode(), refused.output());
+        assertTrue(refused.output().startsWith("vigil switchover: switchover of hierarchy 'app-demo' to n2 failed: "
+                + "perform_action -t app-demo -a restore on n2 exited 1: "), refused.output());
+        var remove = dist.run(cluster.config("n1"), "perform_action", "-t", "app-demo", "-a", "remove");
+        assertEquals(0, remove.exitCode(), remove.output());
+        var moved = dist.run(cluster.config("n1"), "vigil", "switchover", "app-demo", "--to", "n2", "--json");
+        assertEquals(0, moved.exitCode(), moved.output());
+        assertTrue(moved.output().contains("\"to\" : \"n2\""), moved.output());
+        assertTrue(cluster.appRunning("n2"));
+        assertFalse(cluster.appRunning("n1"));
+        awaitLog("n1", "vigil.log", "switchover of hierarchy \"app-demo\" to \"n2\" complete: perform_action -t app-demo "
+                + "-a restore on n2: ");
 
         long t0 = System.nanoTime();
         cluster.kill("n3");
