@@ -1,8 +1,8 @@
 package dev.vigil.daemon.notify;
 
+import dev.vigil.core.CommPathState;
 import dev.vigil.core.ResourceState;
 import dev.vigil.core.ServerState;
-import dev.vigil.core.CommPathState;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.core.status.CommPathStatus;
 import dev.vigil.core.status.HierarchyInfo;

@@ -3,6 +3,7 @@ package dev.vigil.daemon.notify;
 import dev.vigil.core.LogType;
 import dev.vigil.core.ResourceState;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -335,8 +336,8 @@ public final class OperatorLog {
     }
 
     /** The switchover ended: traps 111 (recovered resources) and 112 (failed ones). */
-    public void switchoverEnded(String hierarchy, String to, java.util.List<String> recovered,
-                                java.util.List<String> failed, String what) {
+    public void switchoverEnded(String hierarchy, String to, List<String> recovered,
+                                List<String> failed, String what) {
         if (failed.isEmpty()) {
             info(LogType.LOG, "switchover of hierarchy \"" + hierarchy + "\" to \"" + to + "\" complete: " + what);
         } else {
@@ -367,7 +368,7 @@ public final class OperatorLog {
                 + resourceString.map(r -> " :" + r).orElse(""));
     }
 
-    public void snmpSettingsReloaded(java.util.List<String> destinations, String community, String version) {
+    public void snmpSettingsReloaded(List<String> destinations, String community, String version) {
         info(LogType.SNMP, now() + ": configuration reloaded: trap destinations " + (destinations.isEmpty() ? "none"
                 : String.join(", ", destinations)) + " (community " + community + ", " + version + ")");
     }
