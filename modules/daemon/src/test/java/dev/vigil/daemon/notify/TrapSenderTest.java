@@ -138,8 +138,11 @@ class TrapSenderTest {
             }
             long callerMillis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(callerMillis < 2000, "700 events took the caller " + callerMillis + " ms");
-            TestSupport.await("every trap at the reachable receiver", Duration.ofSeconds(60),
+            System.out.println("700 events with two unreachable destinations took the caller " + callerMillis + " ms");
+            Duration delivered = TestSupport.await("every trap at the reachable receiver", Duration.ofSeconds(60),
                     () -> receiver.traps().size() == 50 * 14);
+            System.out.println("all 700 traps at the reachable receiver after " + (callerMillis + delivered.toMillis())
+                    + " ms");
             TestSupport.await("the unknown host in the SNMP log", WAIT, () -> TestSupport.read(
                     logs.resolve(LogType.SNMP.fileName())).contains("ERROR "));
             String log = TestSupport.read(logs.resolve(LogType.SNMP.fileName()));
