@@ -30,7 +30,7 @@ class CommandDocsIT {
     void everyProgramHasAManualPageThatRendersWithoutWarnings() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/man")), "needs man(1) (Debian package man-db)");
         List<String> programs = programs();
-        assertTrue(programs.containsAll(List.of("vigild", "lkstart", "lkstop", "lcdstatus", "lk_log", "perform_action", "lcdremexec", "vigil")), programs::toString);
+        assertTrue(programs.containsAll(List.of("vigild", "lkstart", "lkstop", "lcdstatus", "lk_log", "perform_action", "lcdremexec", "lk_configsnmp", "vigil")), programs::toString);
         for (String program : programs) {
             Path page = home.resolve("man/man8/" + program + ".8");
             assertTrue(Files.isRegularFile(page), "no manual page " + page);

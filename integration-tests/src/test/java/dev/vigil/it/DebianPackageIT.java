@@ -74,7 +74,7 @@ class DebianPackageIT {
         try (Stream<Path> bin = Files.list(Path.of("/opt/vigil/bin"))) {
             programs = bin.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertTrue(programs.containsAll(List.of("vigild", "lkstart", "lkstop", "lcdstatus", "lk_log", "perform_action", "lcdremexec", "vigil")),
+        assertTrue(programs.containsAll(List.of("vigild", "lkstart", "lkstop", "lcdstatus", "lk_log", "perform_action", "lcdremexec", "lk_configsnmp", "vigil")),
                 programs::toString);
         for (String cmd : programs) {
             // Every program (a new command too) on root's PATH, with its manual page where man looks.

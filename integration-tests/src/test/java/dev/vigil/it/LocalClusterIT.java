@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three daemons of the packaged distribution on loopback ports, each pair joined by two comm
  * paths, driven only through the commands an operator uses: lkstart, lcdstatus -q, lcdremexec,
- * lk_log, lkstop.
+ * vigil switchover, perform_action, lk_log, lkstop.
  */
 class LocalClusterIT {
     private static final Duration DEAD_BOUND = Duration.ofSeconds(10);
@@ -63,6 +63,18 @@ class LocalClusterIT {
         var remoteLog = dist.run(cluster.config("n2"), "lk_log", "remote exec");
         assertTrue(remoteLog.output().contains(" n2 INFO  request from n1 to n2: lcdstatus -q: exit 0 after "),
                 remoteLog.output());
+
+        // The manual switchover, two-phase: n1's daemon runs perform_action on n2 through the cluster
+        // connection; n1 takes app-demo out of service, then n2 brings it in service.
+        var moved = dist.run(cluster.config("n1"), "vigil", "switchover", "app-demo", "--to", "n2", "--json");
+        assertEquals(0, moved.exitCode(), moved.output());
+        assertTrue(moved.output().contains("\"to\" : \"n2\""), moved.output());
+        assertTrue(cluster.appRunning("n2"));
+        assertFalse(cluster.appRunning("n1"));
+        awaitLog("n1", "vigil.log", "switchover of hierarchy \"app-demo\" to \"n2\" complete: perform_action -t app-demo "
+                + "-a restore on n2: ");
+        var again = dist.run(cluster.config("n1"), "vigil", "switchover", "app-demo", "--to", "n2");
+        assertEquals(0, again.exitCode(), "already there: nothing to do, " + again.output());
 
         long t0 = System.nanoTime();
         cluster.kill("n3");

@@ -19,7 +19,7 @@ public final class Main {
     /** The command names, as the bin scripts call them. */
     public static final List<String> COMMANDS = List.of("lkstart", "lkstop", "lcdstatus", "lk_log", "perform_action",
             "lcdremexec", "lkpasswd", "lkGUIserver", "lkGUIapp",
-            "vigil");
+            "lk_configsnmp", "vigil");
 
     private Main() {
     }
@@ -82,6 +82,7 @@ public final class Main {
             case "lkstop" -> new CommandLine(new LkStop(ctx));
             case "lcdstatus" -> new CommandLine(new LcdStatus(ctx));
             case "lk_log" -> new CommandLine(new LkLog(ctx));
+            case "lk_configsnmp" -> new CommandLine(new LkConfigSnmp(ctx));
             case "perform_action" -> new CommandLine(new PerformAction(ctx));
             // The remote command's words are passed on as they are: no @file expansion.
             case "lcdremexec" -> new CommandLine(new LcdRemExec(ctx)).setExpandAtFiles(false);
@@ -93,7 +94,8 @@ public final class Main {
                     .addSubcommand("status", new VigilStatus(ctx))
                     .addSubcommand("shutdown-strategy", new VigilShutdownStrategy(ctx))
                     .addSubcommand("maintenance", new VigilMaintenance(ctx))
-                    .addSubcommand("log", renamed(new CommandLine(new LkLog(ctx)), "log"));
+                    .addSubcommand("log", renamed(new CommandLine(new LkLog(ctx)), "log"))
+                    .addSubcommand("switchover", new VigilSwitchover(ctx));
             default -> throw new IllegalArgumentException("unknown command " + name);
         };
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code vigil COMMAND}: the umbrella for commands without a name from the original product
- * (check-config) and for longer spellings of the original ones (status, log). Its subcommands
+ * (check-config, switchover) and for longer spellings of the original ones (status, log). Its subcommands
  * are registered by {@link Main}.
  */
 @Command(name = "vigil", sortOptions = false, customSynopsis = "${COMMAND-FULL-NAME} COMMAND [OPTIONS] [ARGS]", synopsisSubcommandLabel = "COMMAND",

@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.cli.testing.CliRun;
 import dev.vigil.cli.testing.CliRun.Result;
 import dev.vigil.cli.testing.TestConfig;
@@ -48,6 +49,29 @@ class CheckConfigCommandTest {
         assertEquals(2, r.err().lines().count(), r::toString);
         assertTrue(r.err().lines().allMatch(l -> l.startsWith(bad + ":")), r::toString);
         assertTrue(r.err().contains(":4: vigil.admin.port") && r.err().contains(":5: vigil.logs.dir"), r::toString);
+    }
+
+    @Test
+    void jsonGivesTheCountsOrEveryProblemWithItsPlace() throws Exception {
+        TestConfig c = TestConfig.write(dir, TestConfig.freePort());
+        Result ok = CliRun.of("vigil", "check-config", "--json", c.file.toString());
+        assertEquals(0, ok.exit(), ok::toString);
+        JsonNode good = Json.mapper().readTree(ok.out());
+        assertTrue(good.get("valid").asBoolean());
+        assertEquals(c.file.toString(), good.get("file").asText());
+        assertEquals(3, good.get("servers").asInt());
+
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, "vigil {\n  server = n1\n  cluster { servers = [ { name = n1, host = \"127.0.0.1\" } ] }\n"
+                + "  admin { port = 0 }\n}\n");
+        Result r = CliRun.of("vigil", "check-config", "--json", bad.toString());
+        assertEquals(2, r.exit(), r::toString);
+        assertEquals("", r.err());
+        JsonNode problems = Json.mapper().readTree(r.out()).get("problems");
+        assertEquals(1, problems.size(), r.out());
+        assertEquals(4, problems.get(0).get("line").asInt());
+        assertEquals("vigil.admin.port", problems.get(0).get("key").asText());
+        assertEquals("0 is out of range (1 to 65535)", problems.get(0).get("message").asText());
     }
 
     @Test

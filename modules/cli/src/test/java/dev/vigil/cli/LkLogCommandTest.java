@@ -82,7 +82,7 @@ class LkLogCommandTest {
         assertEquals(2, r.exit());
         assertEquals("""
                 lk_log: Missing required parameter: 'TYPE'
-                Usage: lk_log [-c FILE] TYPE
+                Usage: lk_log [-c FILE] [-f] TYPE
                 Try 'lk_log --help' for more information.
                 """, r.err());
     }

@@ -24,7 +24,7 @@ class MainTest {
         Result r = CliRun.of("lkfoo");
         assertEquals(2, r.exit());
         assertEquals("vigil-cli: unknown command 'lkfoo'; commands: lkstart, lkstop, lcdstatus, lk_log, perform_action,"
-                + " lcdremexec, lkpasswd, lkGUIserver, lkGUIapp, vigil\n", r.err());
+                + " lcdremexec, lkpasswd, lkGUIserver, lkGUIapp, lk_configsnmp, vigil\n", r.err());
     }
 
     @Test
@@ -35,8 +35,8 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"lkstart", "lkstop", "lcdstatus", "lk_log", "lcdremexec", "vigil", "vigil check-config",
-            "vigil status", "vigil log"})
+    @ValueSource(strings = {"lkstart", "lkstop", "lcdstatus", "lk_log", "lcdremexec", "lk_configsnmp", "vigil", "vigil check-config",
+            "vigil status", "vigil log", "vigil switchover"})
     void everyCommandPrintsItsHelpWithExitStatusesAndExits0(String command) {
         Result r = CliRun.of((command + " --help").split(" "));
         assertEquals(0, r.exit(), r::toString);
@@ -49,7 +49,8 @@ class MainTest {
     void theUmbrellaWithoutACommandOrWithAnUnknownOneIsAUsageError() {
         Result none = CliRun.of("vigil");
         assertEquals(2, none.exit());
-        assertTrue(none.err().startsWith("vigil: missing command: one of check-config, status, shutdown-strategy, log\n"), none::toString);
+        assertTrue(none.err().startsWith("vigil: missing command: one of check-config, status, shutdown-strategy,"
+                + " maintenance, log, switchover\n"), none::toString);
         Result unknown = CliRun.of("vigil", "restart");
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().startsWith("vigil: Unmatched argument at index 0: 'restart'\n"), unknown::toString);

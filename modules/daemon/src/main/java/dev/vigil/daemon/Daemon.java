@@ -3,7 +3,10 @@ package dev.vigil.daemon;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.daemon.notify.Notifiers;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.notify.jmx.JmxConnector;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +35,8 @@ public final class Daemon {
     private final Config pekkoConfig;
     private final Runnable onFinalStop;
     private final OperatorLog log;
+    private final Notifiers notifiers;
+    private final JmxConnector jmx;
     private final CompletableFuture<Integer> stopped = new CompletableFuture<>();
     private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-rejoin");
@@ -48,7 +53,25 @@ public final class Daemon {
         this.adminToken = adminToken;
         this.pekkoConfig = pekkoOverrides.withFallback(PekkoSettings.toConfig(config)).resolve();
         this.onFinalStop = onFinalStop;
-        this.log = new OperatorLog(config.serverName());
+        this.notifiers = Notifiers.create(config);
+        this.log = new OperatorLog(config.serverName(), notifiers.events());
+        this.jmx = startJmx(config, notifiers, log);
+    }
+
+    /** The JMX connector when {@code vigil.jmx.enabled}, for the life of the process (across rejoins). */
+    private static JmxConnector startJmx(VigilConfig config, Notifiers notifiers, OperatorLog log) {
+        if (!config.jmx().enabled()) {
+            return null;
+        }
+        try {
+            JmxConnector connector = JmxConnector.start(config.jmx().port());
+            log.jmxListening(JmxConnector.url(config.jmx().port()));
+            return connector;
+        } catch (IOException e) {
+            notifiers.close();
+            throw new IllegalStateException("the JMX connector cannot listen on 127.0.0.1:" + config.jmx().port() + " ("
+                    + e.getMessage() + "); is jmx.port taken?", e);
+        }
     }
 
     /**
@@ -71,7 +94,13 @@ public final class Daemon {
     public static Daemon start(VigilConfig config, Environment env, String adminToken, Config pekkoOverrides,
                                Runnable onFinalStop) {
         Daemon daemon = new Daemon(config, env, adminToken, pekkoOverrides, onFinalStop);
-        daemon.launch(false);
+        try {
+            daemon.launch(false);
+        } catch (RuntimeException e) {
+            daemon.closeListeners();
+            env.fencing().close();
+            throw e;
+        }
         return daemon;
     }
 
@@ -101,7 +130,8 @@ public final class Daemon {
     private synchronized void launch(boolean rejoining) {
         lastIncarnation = Math.max(System.currentTimeMillis(), lastIncarnation + 1);
         ActorSystem<Guardian.Command> sys = ActorSystem.create(
-                Guardian.create(config, env, adminToken, lastIncarnation, rejoining), config.cluster().name(), pekkoConfig);
+                Guardian.create(config, env, adminToken, lastIncarnation, rejoining, notifiers), config.cluster().name(),
+                pekkoConfig);
         system = sys;
         CoordinatedShutdown cs = CoordinatedShutdown.get(sys);
         cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "vigil-shutdown-initiated", () -> {
@@ -157,7 +187,16 @@ public final class Daemon {
 
     private void finish(int exitCode) {
         restarter.shutdown();
+        closeListeners();
         stopped.complete(exitCode);
+    }
+
+    /** The SNMP sender (sending the shutdown traps still queued, a bounded wait) and the JMX connector. */
+    private void closeListeners() {
+        notifiers.close();
+        if (jmx != null) {
+            jmx.close();
+        }
     }
 
     private static int exitCode(Optional<CoordinatedShutdown.Reason> reason) {

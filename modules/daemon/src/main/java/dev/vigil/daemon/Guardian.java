@@ -11,7 +11,9 @@ import dev.vigil.daemon.cluster.ServerReport;
 import dev.vigil.daemon.cluster.ShutdownStrategyFile;
 import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
+import dev.vigil.daemon.notify.Notifiers;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.notify.jmx.JmxView;
 import dev.vigil.daemon.remote.RemoteCommand;
 import dev.vigil.daemon.remote.RemoteExec;
 import dev.vigil.core.placement.Shutdown;
@@ -87,11 +89,12 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
      * @param adminToken  the token commands must present to the admin API
      * @param incarnation when this actor system started (epoch ms); orders this server's reports
      * @param rejoining   true when this actor system replaces one that was downed
+     * @param notifiers   the daemon's traps and counters, told of events through the {@link OperatorLog}
      */
     public static Behavior<Command> create(VigilConfig config, Environment env, String adminToken, long incarnation,
-                                           boolean rejoining) {
+                                           boolean rejoining, Notifiers notifiers) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new Guardian(ctx, timers, config, env, adminToken, incarnation, rejoining)));
+                new Guardian(ctx, timers, config, env, adminToken, incarnation, rejoining, notifiers)));
     }
 
     /** How long to wait for this server to join before announcing startup anyway: twice the failure detector's bound. */
@@ -101,11 +104,11 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     private Guardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, VigilConfig config, Environment env,
-                     String adminToken, long incarnation, boolean rejoining) {
+                     String adminToken, long incarnation, boolean rejoining, Notifiers notifiers) {
         super(ctx);
         this.config = config;
         this.rejoining = rejoining;
-        this.log = new OperatorLog(config.serverName());
+        this.log = new OperatorLog(config.serverName(), notifiers.events());
 
         ActorRef<Topic.Command<ServerReport>> topic =
                 ctx.spawn(Topic.create(ServerReport.class, StatusBoard.TOPIC_NAME), "status-topic");
@@ -122,7 +125,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         ActorRef<RemoteExec.Command> remoteExec = ctx.spawn(RemoteExec.create(config, new RemoteCommand(
                 CommandRunner.local(), config.sources().get(0), RemoteCommand.daemonHome()), log), "remote-exec");
         AdminApi api = new AdminApi(ctx.getSystem(), board, Map.copyOf(supervisors), remoteExec, config, adminToken,
-                AdminApi.Limits.DEFAULT, log);
+                AdminApi.Limits.DEFAULT, log, notifiers.metrics());
+        JmxView.registerWhenEnabled(ctx.getSystem(), config, board, Map.copyOf(supervisors), remoteExec, log,
+                notifiers.metrics());
         ctx.pipeToSelf(api.bind(config.admin().port()),
                 (binding, failure) -> failure == null ? new ApiBound(binding) : new ApiBindFailed(failure));
         Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(

@@ -71,7 +71,8 @@ final class GuiCluster implements AutoCloseable {
         file.put("guest", Role.GUEST, PasswordHash.create("guest-pw".toCharArray(), 1000));
         VigilConfig c = configs[0];
         guiConfig = new VigilConfig(c.serverName(), c.stateDir(), c.cluster(), c.admin(), c.logs(), c.shutdownStrategy(),
-                c.hierarchies(), c.sources(), c.kits(), new GuiSettings(0, "127.0.0.1", users, Duration.ofMinutes(30)));
+                c.hierarchies(), c.sources(), c.kits(), new GuiSettings(0, "127.0.0.1", users, Duration.ofMinutes(30)),
+                c.snmp(), c.jmx());
         guiSystem = ActorSystem.create(Behaviors.empty(), "vigil-gui-test", ConfigFactory.parseString(
                 "pekko.http.server.remote-address-attribute = on\npekko.loglevel = WARNING")
                 .withFallback(ConfigFactory.load()));

@@ -64,6 +64,9 @@ final class ConfigValidator {
         ConfigReader kitsReader = root.object("kits");
         KitSettings kits = kitsReader == null ? null : new KitSettings(kitsReader.stringList("command-prefix"));
         GuiSettings gui = gui(root.object("gui"));
+        SnmpSettings snmp = snmp(root.object("snmp"));
+        ConfigReader jmxReader = root.object("jmx");
+        JmxSettings jmx = jmx(jmxReader);
 
         ConfigReader hierarchyDefaults = root.object("hierarchy-defaults");
         Switchback defaultSwitchback = hierarchyDefaults == null ? null
@@ -89,8 +92,9 @@ final class ConfigValidator {
         if (serverName != null && servers.containsKey(serverName)) {
             commPaths.checkAdminPort(serverName, admin);
         }
+        checkJmxPort(serverName, jmxReader, jmx, admin);
         return new VigilConfig(serverName, stateDir, cluster, admin, logs, strategy, List.copyOf(hierarchies), sources,
-                kits, gui);
+                kits, gui, snmp, jmx);
     }
 
     /** This server is one of the servers, and its admin port differs from its cluster port. */
@@ -292,6 +296,54 @@ final class ConfigValidator {
         Duration session = g.duration("session-timeout", Duration.ofMinutes(1), Duration.ofDays(7));
         return port == null || bind == null || users == null || session == null ? null
                 : new GuiSettings(port, bind, users, session);
+    }
+
+    private SnmpSettings snmp(ConfigReader s) {
+        if (s == null) {
+            return null;
+        }
+        List<SnmpSettings.Destination> destinations = new ArrayList<>();
+        boolean valid = true;
+        for (String d : s.stringList("destinations")) {
+            try {
+                destinations.add(SnmpSettings.Destination.parse(d));
+            } catch (IllegalArgumentException e) {
+                s.problem("destinations", e.getMessage());
+                valid = false;
+            }
+        }
+        String community = s.string("community");
+        if (community != null && (community.isEmpty() || !community.matches("[\\x21-\\x7e]+"))) {
+            s.problem("community", "must be printable ASCII without spaces, not '" + community + "'");
+            community = null;
+        }
+        SnmpSettings.Version version = s.enumValue("version", SnmpSettings.Version.class);
+        return !valid || community == null || version == null ? null
+                : new SnmpSettings(destinations, community, version);
+    }
+
+    private JmxSettings jmx(ConfigReader j) {
+        if (j == null) {
+            return null;
+        }
+        Boolean enabled = j.bool("enabled");
+        Integer port = j.integer("port", 1, 65535);
+        return enabled == null || port == null ? null : new JmxSettings(enabled, port);
+    }
+
+    /** An enabled JMX connector must not take this server's admin or cluster port. */
+    private void checkJmxPort(String serverName, ConfigReader jmxReader, JmxSettings jmx, AdminSettings admin) {
+        if (jmx == null || !jmx.enabled()) {
+            return;
+        }
+        if (admin != null && admin.port() == jmx.port()) {
+            jmxReader.problem("port", jmx.port() + " is also the admin port (admin.port); choose another port");
+        }
+        ServerConfig local = serverName == null ? null : servers.get(serverName);
+        if (local != null && local.port() == jmx.port()) {
+            jmxReader.problem("port", jmx.port() + " is also the cluster port of this server '" + serverName
+                    + "'; choose another port");
+        }
     }
 
     private LogSettings logs(ConfigReader l) {

@@ -16,10 +16,13 @@ import java.util.Optional;
  * @param sources          the files the configuration was read from, main file first
  * @param kits             settings shared by every recovery kit
  * @param gui              the web GUI server ({@code lkGUIserver}): where it listens, its users file
+ * @param snmp             where SNMP traps go (none by default)
+ * @param jmx              remote JMX access (off by default)
  */
 public record VigilConfig(String serverName, Path stateDir, ClusterSettings cluster, AdminSettings admin,
                           LogSettings logs, ShutdownStrategy shutdownStrategy, List<HierarchyConfig> hierarchies,
-                          List<Path> sources, KitSettings kits, GuiSettings gui) {
+                          List<Path> sources, KitSettings kits, GuiSettings gui, SnmpSettings snmp,
+                          JmxSettings jmx) {
 
     public ServerConfig localServer() {
         return cluster.server(serverName).orElseThrow();

@@ -36,7 +36,7 @@ class ConfigKeysTest {
     @Test
     void unknownKeyFarFromAnyKnownOneListsTheKnownKeys() {
         assertEquals(List.of("vigil.conf:4: vigil.colour: unknown key (known keys: admin, cluster, gui, hierarchies,"
-                        + " hierarchy-defaults, kits, logs, resource-defaults, server, shutdown-strategy, state-dir)"),
+                        + " hierarchy-defaults, jmx, kits, logs, resource-defaults, server, shutdown-strategy, snmp, state-dir)"),
                 f.problems(vigil("  colour = blue\n")));
     }
 

@@ -9,7 +9,9 @@ import dev.vigil.daemon.ShutdownMode;
 import dev.vigil.daemon.StopReason;
 import dev.vigil.daemon.cluster.ShutdownStrategyFile;
 import dev.vigil.daemon.cluster.StatusBoard;
+import dev.vigil.daemon.hierarchy.HierarchyMoves;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
+import dev.vigil.daemon.notify.Metrics;
 import dev.vigil.daemon.notify.OperatorLog;
 import dev.vigil.daemon.remote.RemoteExec;
 import java.time.Duration;
@@ -24,7 +26,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -42,7 +46,10 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * of the {@link StatusBoard}; {@code POST /v1/shutdown} accepts a stop request and then stops the
  * daemon through CoordinatedShutdown; {@code POST /v1/hierarchies/{tag}/actions} is
  * perform_action ({@link ActionRoute}); {@code POST /v1/remote-exec} runs a command on a server of
- * the cluster ({@link RemoteExecRoute}). Every answer, errors included, is JSON (see docs/admin-api.md).
+ * the cluster ({@link RemoteExecRoute}). Every answer, errors included, is JSON (see docs/admin-api.md),
+ * except {@code GET /metrics}: the same status and the event counters in Prometheus' text format,
+ * the one route without the token (read-only, no secret in it, and a scraper cannot read the
+ * root-only token file; the API listens on 127.0.0.1 only). See docs/jmx-metrics.md.
  */
 public final class AdminApi extends AllDirectives {
     /** How long {@code GET /v1/status} waits for the status board before answering 503. */
@@ -50,8 +57,8 @@ public final class AdminApi extends AllDirectives {
     /** Delay between answering a shutdown request and starting the shutdown, so the answer leaves first. */
     private static final Duration SHUTDOWN_DELAY = Duration.ofMillis(200);
     private static final String ROUTES = "GET /v1/status, POST /v1/shutdown, POST /v1/hierarchies/{tag}/actions, "
-            + "POST /v1/hierarchies/{tag}/maintenance, "
-            + "POST /v1/remote-exec, POST /v1/shutdown-strategy";
+            + "POST /v1/hierarchies/{tag}/maintenance, POST /v1/hierarchies/{tag}/switchover, "
+            + "POST /v1/remote-exec, POST /v1/shutdown-strategy, GET /metrics";
 
     /** How long the API waits for the status board, and for an action on a hierarchy. */
     public record Limits(Duration status, Function<HierarchyConfig, Duration> action) {
@@ -67,15 +74,18 @@ public final class AdminApi extends AllDirectives {
     private final OperatorLog log;
     private final ActionRoute actions;
     private final RemoteExecRoute remoteExec;
+    private final Metrics metrics;
+    private final SwitchoverRoute switchover;
 
     /**
      * @param supervisors the supervisor of every hierarchy this server may run, by hierarchy tag
      * @param remoteExec  this server's remote execution actor, behind {@code POST /v1/remote-exec}
+     * @param metrics     the counters and uptime behind {@code GET /metrics}
      */
     public AdminApi(ActorSystem<?> system, ActorRef<StatusBoard.Command> board,
                     Map<String, ActorRef<HierarchySupervisor.Command>> supervisors,
                     ActorRef<RemoteExec.Command> remoteExec, VigilConfig config, String token,
-                    Limits limits, OperatorLog log) {
+                    Limits limits, OperatorLog log, Metrics metrics) {
         this.system = system;
         this.board = board;
         this.remoteExec = new RemoteExecRoute(system, remoteExec);
@@ -84,6 +94,9 @@ public final class AdminApi extends AllDirectives {
         this.limits = limits;
         this.log = log;
         this.actions = new ActionRoute(system, supervisors, config, limits.action());
+        this.metrics = metrics;
+        this.switchover = new SwitchoverRoute(system, config, new HierarchyMoves(system, config, supervisors, remoteExec,
+                log));
     }
 
     /** Binds the API on 127.0.0.1:{@code port}; the binding is unbound and drained during CoordinatedShutdown. */
@@ -104,6 +117,8 @@ public final class AdminApi extends AllDirectives {
                         tag -> concat(post(() -> actions.maintenance(tag)), methodNotAllowed(HttpMethods.POST))),
                 path(PathMatchers.segment("v1").slash("shutdown-strategy"),
                         () -> concat(post(this::shutdownStrategy), methodNotAllowed(HttpMethods.POST))),
+                path(PathMatchers.segment("v1").slash("hierarchies").slash(PathMatchers.segment()).slash("switchover"),
+                        tag -> concat(post(() -> switchover.route(tag)), methodNotAllowed(HttpMethods.POST))),
                 path(PathMatchers.segment("v1").slash("remote-exec"),
                         () -> concat(post(remoteExec::route), methodNotAllowed(HttpMethods.POST))),
                 extractRequest(req -> complete(Responses.error(StatusCodes.NOT_FOUND, "no such route: "
@@ -114,8 +129,9 @@ public final class AdminApi extends AllDirectives {
                     return complete(Responses.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e));
                 })
                 .build();
-        return handleExceptions(bug, () -> optionalHeaderValueByName("Authorization", header ->
-                AdminToken.matches(token, header) ? routes : unauthorized()));
+        Route metricsRoute = path("metrics", () -> concat(get(this::metrics), methodNotAllowed(HttpMethods.GET)));
+        return handleExceptions(bug, () -> concat(metricsRoute, optionalHeaderValueByName("Authorization", header ->
+                AdminToken.matches(token, header) ? routes : unauthorized())));
     }
 
     private Route unauthorized() {
@@ -132,6 +148,16 @@ public final class AdminApi extends AllDirectives {
                 ? Responses.json(StatusCodes.OK, Json.write(result.get()))
                 : Responses.error(StatusCodes.SERVICE_UNAVAILABLE, "status not available: the daemon's status board did "
                         + "not answer within " + limits.status().toMillis() + " ms; try again")));
+    }
+
+    private Route metrics() {
+        CompletionStage<ClusterStatus> answer = AskPattern.ask(board, StatusBoard.GetStatus::new, limits.status(),
+                system.scheduler());
+        return onComplete(answer, result -> complete(result.isSuccess()
+                ? HttpResponse.create().withStatus(StatusCodes.OK).withEntity(ContentTypes.parse(Metrics.CONTENT_TYPE),
+                        metrics.render(result.get()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                : Responses.error(StatusCodes.SERVICE_UNAVAILABLE, "metrics not available: the daemon's status board "
+                        + "did not answer within " + limits.status().toMillis() + " ms; try again")));
     }
 
     private Route shutdown() {

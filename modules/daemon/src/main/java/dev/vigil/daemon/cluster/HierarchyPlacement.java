@@ -21,6 +21,7 @@ import dev.vigil.daemon.hierarchy.HierarchyAction;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.OperatorLog;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -137,6 +138,10 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private Optional<Boolean> operatorRemoval = Optional.empty();
     /** Set by an operator's maintenance on/off until published in a new generation, and who waits for it. */
     private Optional<SetMaintenance> maintenanceRequest = Optional.empty();
+    /** The DEAD server this server is taking the hierarchy over from (traps 121/122 when the restore ends). */
+    private Optional<String> takingOverFrom = Optional.empty();
+    /** The restore of that takeover has been seen running. */
+    private boolean takeoverStarted;
     /** Whether the supervisor was last told that maintenance mode is on. */
     private boolean maintenanceTold;
     private String lastReason = "";
@@ -331,6 +336,13 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
 
     private void act(Decision d, OwnerRecord record) {
         String tag = hierarchy.tag();
+        takeoverStarted |= takingOverFrom.isPresent() && local.busy();
+        if (takingOverFrom.isPresent() && takeoverStarted && !local.busy()) {
+            List<String> tags = hierarchy.resources().stream().map(r -> r.tag()).toList();
+            boolean ok = local.allInService();
+            log.events().serverRecoveryComplete(takingOverFrom.get(), ok ? tags : List.of(), ok ? List.of() : tags);
+            takingOverFrom = Optional.empty();
+        }
         boolean ownerHere = d.owner().filter(self::equals).isPresent() && !claim.removedByOperator()
                 && lostEntitlement.isEmpty();
         lease.ifPresent(l -> l.want(ownerHere && (d.step(self).runs() || waitingOnlyForFencing(d))
@@ -355,6 +367,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                 waiting(wait.get());
                 return;
             }
+            takingOverFrom = facts.deadPreviousOwner(record);
+            takeoverStarted = false;
             arm();
             supervisor.tell(new HierarchySupervisor.Apply(HierarchyAction.RESTORE, record.generation(), d.reason(),
                     pending.map(PendingRestore::replyTo)));

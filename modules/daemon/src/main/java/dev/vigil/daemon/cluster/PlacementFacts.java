@@ -88,6 +88,18 @@ final class PlacementFacts {
         return Optional.empty();
     }
 
+    /**
+     * The server that owned the hierarchy before {@code record} when it is DEAD now (a failover), as
+     * the other servers' claims remember it: the highest generation below the record's.
+     */
+    Optional<String> deadPreviousOwner(OwnerRecord record) {
+        return facts.reports().values().stream().map(r -> r.claim(hierarchy.tag()).owner())
+                .filter(o -> o.generation() < record.generation() && o.owner().isPresent())
+                .max(java.util.Comparator.comparingLong(OwnerRecord::generation))
+                .flatMap(OwnerRecord::owner)
+                .filter(o -> !o.equals(self) && facts.states().getOrDefault(o, ServerState.DEAD) != ServerState.ALIVE);
+    }
+
     /** Whether another server reports the hierarchy in service (a switchover has landed). */
     boolean inServiceElsewhere() {
         return facts.reports().values().stream().anyMatch(r -> !r.server().equals(self)

@@ -3,6 +3,8 @@ package dev.vigil.daemon.notify;
 import dev.vigil.core.LogType;
 import dev.vigil.core.ResourceState;
 import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -21,19 +23,37 @@ public final class OperatorLog {
     public static final String SERVER_KEY = "vigilServer";
 
     private final String server;
+    private final ClusterEvents events;
 
+    /** Lines only: no trap, no counter. */
     public OperatorLog(String server) {
+        this(server, ClusterEvents.NONE);
+    }
+
+    /** Lines, and for the lines that are also events (startup, comm paths, recovery...) {@code events}. */
+    public OperatorLog(String server, ClusterEvents events) {
         this.server = server;
+        this.events = events;
     }
 
     public String server() {
         return server;
     }
 
+    /**
+     * Where events go besides the log (SNMP traps, JMX and metrics counters). The methods of this
+     * class that write an event's line tell it already; code with an event that has no line here
+     * (a switchover, a server's hierarchies taken over) tells it directly.
+     */
+    public ClusterEvents events() {
+        return events;
+    }
+
     // ---- main log: start and stop ----
 
     public void startupComplete() {
         info(LogType.LOG, "Vigil startup complete on server \"" + server + "\" AT: " + now());
+        events.startupComplete();
     }
 
     public void rejoined() {
@@ -59,10 +79,12 @@ public final class OperatorLog {
 
     public void shutdownInitiated() {
         info(LogType.LOG, "Vigil shutdown initiated on server \"" + server + "\" AT: " + now());
+        events.shutdownInitiated();
     }
 
     public void shutdownComplete() {
         info(LogType.LOG, "Vigil shutdown complete on server \"" + server + "\" AT: " + now());
+        events.shutdownComplete();
     }
 
     public void startupFailed(String why) {
@@ -87,16 +109,19 @@ public final class OperatorLog {
     public void commPathFailed(String peer, String localAddress, String remoteAddress) {
         warn(LogType.LCM, "COMMUNICATION TO " + peer + " BY " + localAddress + "/" + remoteAddress
                 + " FAILED AT: " + now());
+        events.commPathDown(peer, localAddress, remoteAddress);
     }
 
     public void commPathRestored(String peer, String localAddress, String remoteAddress) {
         info(LogType.LCM, "COMMUNICATION TO " + peer + " BY " + localAddress + "/" + remoteAddress
                 + " RESTORED AT: " + now());
+        events.commPathUp(peer, localAddress, remoteAddress);
     }
 
     public void machineFailure(String peer, int paths) {
         warn(LogType.LOG, "MACHINE FAILURE: server \"" + peer + "\" is DEAD (all " + paths
                 + " comm paths down) AT: " + now());
+        events.serverFailureDetected(peer, "DEAD on all " + paths + " comm paths");
     }
 
     public void machineLeft(String peer) {
@@ -223,6 +248,7 @@ public final class OperatorLog {
     public void recoveryStarting(String eventClass, String eventName, String tag) {
         warn(LogType.LOG, "RECOVERY class=" + eventClass + " event=" + eventName + " name=" + tag + " STARTING AT: "
                 + now());
+        events.resourceRecoveryInitiated(tag, eventClass + "," + eventName);
     }
 
     public void failureEvent(String tag, String id, String event) {
@@ -243,10 +269,12 @@ public final class OperatorLog {
     public void recoverySucceeded(String tag, String event, int attempt, int attempts) {
         info(LogType.LOG, "recover: local recovery of resource \"" + tag + "\" after event \"" + event
                 + "\" succeeded (attempt " + attempt + " of " + attempts + ")");
+        events.resourceRecoveryComplete(tag, event);
     }
 
     public void noLocalRecovery(String tag, String event, String why) {
         error(LogType.LOG, "recover: no local recovery of resource \"" + tag + "\" after event \"" + event + "\": " + why);
+        events.resourceRecoveryFailed(tag, event);
     }
 
     /**
@@ -262,6 +290,7 @@ public final class OperatorLog {
                 + "\" on failing resource \"" + tag + "\"");
         error(LogType.LOG, "recover: all attempts at local recovery have failed after event \"" + event
                 + "\" occurred to resource \"" + tag + "\"");
+        events.resourceRecoveryFailed(tag, event);
     }
 
     // ---- hierarchies (main log) ----
@@ -342,8 +371,53 @@ public final class OperatorLog {
                 + "\" (hierarchy \"" + hierarchy + "\")");
     }
 
+    /** An operator asked (through {@code via}) to bring {@code hierarchy} in service on {@code to}: trap 110. */
+    public void switchoverRequested(String hierarchy, String to, String via) {
+        info(LogType.LOG, "switchover of hierarchy \"" + hierarchy + "\" to \"" + to + "\" requested on \"" + server
+                + "\" (" + via + ") AT: " + now());
+        events.switchoverInitiated(hierarchy, to);
+    }
+
+    /** The switchover ended: traps 111 (recovered resources) and 112 (failed ones). */
+    public void switchoverEnded(String hierarchy, String to, List<String> recovered,
+                                List<String> failed, String what) {
+        if (failed.isEmpty()) {
+            info(LogType.LOG, "switchover of hierarchy \"" + hierarchy + "\" to \"" + to + "\" complete: " + what);
+        } else {
+            error(LogType.LOG, "switchover of hierarchy \"" + hierarchy + "\" to \"" + to + "\" failed: " + what);
+        }
+        events.switchoverComplete(to, recovered, failed);
+    }
+
     public void actionRefused(String action, String hierarchy, String why) {
         warn(LogType.LOG, action + " of hierarchy \"" + hierarchy + "\" on \"" + server + "\" refused: " + why);
+    }
+
+    // ---- JMX (main log) ----
+
+    public void jmxListening(String url) {
+        info(LogType.LOG, "JMX connector listening at " + url + " AT: " + now());
+    }
+
+    public void jmxUnavailable(String why) {
+        error(LogType.LOG, "the JMX MBeans of server \"" + server + "\" are not available: " + why);
+    }
+
+    // ---- SNMP log ----
+
+    /** {@code DATE: Trap nnn [message] sent to DEST} (+ {@code  :resource_string} for traps naming resources). */
+    public void trapSent(int number, String message, String destination, Optional<String> resourceString) {
+        info(LogType.SNMP, now() + ": Trap " + number + " [" + message + "] sent to " + destination
+                + resourceString.map(r -> " :" + r).orElse(""));
+    }
+
+    public void snmpSettingsReloaded(List<String> destinations, String community, String version) {
+        info(LogType.SNMP, now() + ": configuration reloaded: trap destinations " + (destinations.isEmpty() ? "none"
+                : String.join(", ", destinations)) + " (community " + community + ", " + version + ")");
+    }
+
+    public void snmpError(String what) {
+        error(LogType.SNMP, now() + ": Error: " + what);
     }
 
     // ---- plumbing ----

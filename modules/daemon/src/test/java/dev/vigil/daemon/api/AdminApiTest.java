@@ -24,6 +24,8 @@ import dev.vigil.daemon.cluster.StatusBoard;
 import dev.vigil.daemon.hierarchy.HierarchyAction;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor;
 import dev.vigil.daemon.notify.LogSetup;
+import dev.vigil.daemon.notify.EventCounters;
+import dev.vigil.daemon.notify.Metrics;
 import dev.vigil.daemon.notify.OperatorLog;
 import dev.vigil.daemon.remote.RemoteExec;
 import java.net.http.HttpResponse;
@@ -162,7 +164,8 @@ class AdminApiTest {
             TestProbe<StatusBoard.Command> silent = kit.createTestProbe();
             TestProbe<RemoteExec.Command> remoteExec = kit.createTestProbe();
             AdminApi api = new AdminApi(kit.system(), silent.ref(), Map.of(), remoteExec.ref(), config, TOKEN,
-                    new AdminApi.Limits(Duration.ofMillis(300), h -> Duration.ofMillis(300)), new OperatorLog("n9"));
+                    new AdminApi.Limits(Duration.ofMillis(300), h -> Duration.ofMillis(300)), new OperatorLog("n9"),
+                    new Metrics(new EventCounters(), java.time.Instant.now()));
             int port = TestSupport.freePort();
             ServerBinding binding = Http.get(kit.system()).newServerAt("127.0.0.1", port).bind(api.route())
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -184,7 +187,8 @@ class AdminApiTest {
             String root = config.hierarchies().get(0).tag();
             AdminApi api = new AdminApi(kit.system(), kit.<StatusBoard.Command>createTestProbe().ref(),
                     Map.of(root, busy.ref()), kit.<RemoteExec.Command>createTestProbe().ref(), config, TOKEN,
-                    new AdminApi.Limits(Duration.ofMillis(300), h -> Duration.ofSeconds(1)), new OperatorLog("n9"));
+                    new AdminApi.Limits(Duration.ofMillis(300), h -> Duration.ofSeconds(1)), new OperatorLog("n9"),
+                    new Metrics(new EventCounters(), java.time.Instant.now()));
             int port = TestSupport.freePort();
             ServerBinding binding = Http.get(kit.system()).newServerAt("127.0.0.1", port).bind(api.route())
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
