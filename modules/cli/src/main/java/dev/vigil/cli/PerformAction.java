@@ -29,9 +29,10 @@ import picocli.CommandLine.Model.CommandSpec;
         separator = " ",
         description = {"Carry out ACTION on this server for the resource hierarchy that the resource TAG belongs to, "
                 + "and print each of its resources' state afterwards.",
-                "restore  bring the hierarchy in service here (dependencies first); refused while another server has it",
-                "remove   take it out of service (top-down) while Vigil keeps running; local recovery and the "
-                        + "automatic restore leave it alone until the next restore or restart",
+                "restore  bring the hierarchy in service here (dependencies first); where another server has it, that "
+                        + "server takes it out of service first (switchover)",
+                "remove   take it out of service (top-down) while Vigil keeps running; no server restores it (no "
+                        + "local recovery, no failover) until the next restore",
                 "restart  remove, then restore"},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the action succeeded",
