@@ -132,6 +132,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private Optional<Shutdown> stopping = Optional.empty();
     private Optional<ActorRef<Done>> stopReply = Optional.empty();
     private long stopDeadline;
+    /** Nothing of the hierarchy ran here, nor was it owned here, when the stop began: no switchover to wait for. */
+    private boolean stopFoundNothing;
     private Optional<PendingRestore> pending = Optional.empty();
     private Optional<String> request = Optional.empty();
     /** Set by an operator's remove (true) or restore (false) until published in a new generation. */
@@ -470,6 +472,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private Behavior<Command> onStop(Stop msg) {
         stopping = Optional.of(msg.shutdown());
         stopReply = Optional.of(msg.replyTo());
+        stopFoundNothing = !local.anyRunning() && !local.busy() && claim.owner().owner().filter(self::equals).isEmpty();
         stopDeadline = System.nanoTime() + MOVE_LIMIT.toNanos();
         board.tell(new StatusBoard.ShutdownStarted(msg.shutdown()));
         pending.ifPresent(p -> p.replyTo().tell(StatusReply.error("Vigil is shutting down on server \"" + self + "\"")));
@@ -493,8 +496,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         boolean doneHere = s.leavesRunning() || !local.busy() && !local.anyRunning();
         boolean landed = !s.switchesOver() || !claim.owner().owner().filter(o -> !o.equals(self)).isPresent()
                 || facts.inServiceElsewhere();
-        boolean hadNothing = !local.anyRunning() && claim.owner().owner().filter(self::equals).isEmpty();
-        if (doneHere && (landed || hadNothing) || System.nanoTime() - stopDeadline > 0) {
+        if (doneHere && (landed || stopFoundNothing) || System.nanoTime() - stopDeadline > 0) {
             if (armed && !local.anyRunning()) {
                 guard.disarm(hierarchy.tag());
                 armed = false;
