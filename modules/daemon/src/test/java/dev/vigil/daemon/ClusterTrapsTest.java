@@ -93,6 +93,9 @@ class ClusterTrapsTest {
         assertEquals(FS, failed.value(Trap.RESOURCE_OID).orElseThrow());
         assertEquals(2, count(130), "every recovery starts with 130");
 
+        // 131 is sent when the last attempt fails; the hierarchy is taken out of service right after.
+        TestSupport.await("the hierarchy out of service in n1's metrics", WAIT, () -> metrics(adminPorts.get(0))
+                .get("vigil_hierarchy_in_service{server=\"n1\",hierarchy=\"" + FS + "\"}") == 0.0);
         Map<String, Double> metrics = metrics(adminPorts.get(0));
         assertEquals(2.0, metrics.get("vigil_local_recoveries_total{resource=\"" + FS + "\",stage=\"initiated\"}"));
         assertEquals(1.0, metrics.get("vigil_local_recoveries_total{resource=\"" + FS + "\",stage=\"complete\"}"));

@@ -26,11 +26,13 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
+import dev.vigil.kits.TestHost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The MBeans of a real daemon (n1 of a two-server cluster whose n2 is not running) read and
+ * The MBeans of a real daemon (n1 of a two-server cluster whose n2 is not running; n1 may run the
+ * hierarchy alone because it holds the disk lease, on a loop device) read and
  * driven through a real JMX remote connection to its connector on 127.0.0.1: attributes follow
  * the status board, the out-of-service and switchover operations move the hierarchy, local
  * recovery shows in the counters, and everything is gone when the daemon stops.
@@ -41,11 +43,22 @@ class JmxRemoteTest {
     private static final String IP = "ip-10.200.0.100";
 
     private Path dir;
+    private Path leaseImage;
+    private String leaseDevice;
     private final Daemon[] daemons = new Daemon[1];
 
     @AfterEach
-    void cleanUp() {
-        TestSupport.stopAll(daemons, dir);
+    void cleanUp() throws Exception {
+        try {
+            TestSupport.stopAll(daemons, dir);
+        } finally {
+            if (leaseDevice != null) {
+                TestHost.quietly("losetup", "-d", leaseDevice);
+            }
+            if (leaseImage != null) {
+                Files.deleteIfExists(leaseImage);
+            }
+        }
     }
 
     @Test
@@ -54,7 +67,14 @@ class JmxRemoteTest {
         LogSetup.configure(new LogSettings(dir.resolve("logs"), 10L << 20, 5), "test");
         Path scripts = TestSupport.markerScripts(dir.resolve("n1"));
         int jmxPort = TestSupport.freePort();
-        VigilConfig config = TestSupport.configWith(dir, "n1", TestSupport.freePorts(2), TestSupport.freePort(), """
+        TestHost.require("the JMX test (n1 alone holds a disk lease on a loop device)", "losetup");
+        leaseImage = Files.createTempFile("vigil-jmx-lease", ".img");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(leaseImage.toFile(), "rw")) {
+            f.setLength(8L << 20);
+        }
+        leaseDevice = TestHost.sh("losetup", "-f", "--show", leaseImage.toString()).trim();
+        VigilConfig config = TestSupport.configWith(dir, "n1", TestSupport.freePorts(2), TestSupport.freePort(),
+                "fencing.lease-device = \"" + leaseDevice + "\"", """
                   jmx { enabled = true, port = %d }
                   resource-defaults.generic { restore-script = "%2$s/restore", remove-script = "%2$s/remove",
                     quick-check-script = "%2$s/check", recover-script = "%2$s/restore", check-interval = 300ms }
