@@ -347,8 +347,10 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         }
         boolean ownerHere = d.owner().filter(self::equals).isPresent() && !claim.removedByOperator()
                 && lostEntitlement.isEmpty();
+        // The lease is held while this server is to run the hierarchy, and never let go while anything
+        // of it runs or is being started or stopped here (a release would let another server start it).
         lease.ifPresent(l -> l.want(ownerHere && (d.step(self).runs() || waitingOnlyForFencing(d))
-                || local.anyRunning() && ownerHere));
+                || local.anyRunning() || local.busy()));
         if (local.busy()) {
             return;
         }
