@@ -193,6 +193,14 @@ public final class PlacementPolicy {
                     "adopting " + tag + " on " + running.get().name() + ": it is already in service there");
         }
         if (!candidates.isEmpty()) {
+            // A better server that is ALIVE but has not reported yet (it is still starting) may be the
+            // one to run it: wait for it rather than start here and move it there later.
+            Optional<ServerView> unheard = order.subList(0, order.indexOf(candidates.get(0))).stream()
+                    .filter(v -> v.alive() && v.report() == HierarchyReport.UNKNOWN).findFirst();
+            if (unheard.isPresent()) {
+                return Plan.of(Optional.empty(), false, tag + " waits for " + unheard.get().name()
+                        + " (a higher priority) to report its state before it is brought in service");
+            }
             return Plan.of(candidates.get(0).name(), true, "bringing " + tag + " in service on "
                     + candidates.get(0).name() + ": the highest-priority server that can run it");
         }

@@ -124,6 +124,15 @@ class FailoverTest {
     }
 
     @Test
+    void atAColdStartNobodyStartsItWhileABetterServerAliveHasNotReportedYet() {
+        Decision d = PlacementPolicy.decide(input(null, up("n1").withReport(HierarchyReport.UNKNOWN), up("n2")));
+        assertEquals(Optional.empty(), d.owner());
+        assertEquals(Step.NOTHING, d.step("n2"));
+        assertEquals(TAG + " waits for n1 (a higher priority) to report its state before it is brought in service",
+                d.reason());
+    }
+
+    @Test
     void misconfiguredDoesNotFailOverAndTellsTheOperatorWhatToDo() {
         Decision d = PlacementPolicy.decide(input("n1",
                 up("n1").failedWith(FailureKind.MISCONFIGURED, "quickCheck: password authentication failed for user \"postgres\""),

@@ -176,7 +176,9 @@ final class PlacementFacts {
             ServerState state = facts.states().getOrDefault(server, ServerState.DEAD);
             int paths = cluster.pathCount(self, server);
             if (r == null) {
-                return new ServerView(server, state, paths, false, false, HierarchyReport.UNKNOWN, Optional.empty(),
+                // Never heard from: ALIVE, it runs nothing yet (UNKNOWN); DEAD, fenced like any other DEAD server.
+                boolean fenced = state != ServerState.ALIVE && (leaseMode ? leaseHeld : deadLongEnough(server));
+                return new ServerView(server, state, paths, false, fenced, HierarchyReport.UNKNOWN, Optional.empty(),
                         Optional.empty(), false);
             }
             Claim c = sane(r.claim(hierarchy.tag()));
@@ -220,7 +222,13 @@ final class PlacementFacts {
         if (leaseMode) {
             return leaseHeld;
         }
-        return now - since >= fenceWait.toNanos() && aliveMajority();
+        return deadLongEnough(server);
+    }
+
+    /** Without a lease: DEAD long enough for its own guard to have fenced it, while this server sees a majority. */
+    private boolean deadLongEnough(String server) {
+        Long since = deadSince.get(server);
+        return since != null && now - since >= fenceWait.toNanos() && aliveMajority();
     }
 
     private boolean aliveMajority() {
