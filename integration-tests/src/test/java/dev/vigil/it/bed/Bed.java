@@ -39,6 +39,8 @@ public final class Bed implements AutoCloseable {
     private final SharedDisk leaseDisk;
     private final String pristineHba;
     private BedConfig config = BedConfig.twoServers();
+    /** An interrupted run (Ctrl-C, a killed Maven) still removes the bed. */
+    private final Thread cleanUpAtExit = new Thread(Bed::cleanUp, "bed-cleanup");
 
     private Bed(Distribution dist, SharedDisk disk, SharedDisk leaseDisk, String pristineHba) {
         this.dist = dist;
@@ -79,7 +81,9 @@ public final class Bed implements AutoCloseable {
             disk.inside("sh", "-c", "echo 'host all all 10.200.0.0/24 trust' >> '" + hba + "'");
             String pristine = disk.inside("cat", hba.toString());
             disk.inside("umount", disk.mountPoint.toString());
-            return new Bed(dist, disk, lease, pristine);
+            Bed bed = new Bed(dist, disk, lease, pristine);
+            Runtime.getRuntime().addShutdownHook(bed.cleanUpAtExit);
+            return bed;
         } catch (RuntimeException | IOException | InterruptedException e) {
             for (SharedDisk d : new SharedDisk[] {disk, lease}) {
                 if (d != null) {
@@ -282,6 +286,11 @@ public final class Bed implements AutoCloseable {
         return disk.mountPoint;
     }
 
+    /** The shared disk's block device (a loop device). */
+    public String diskDevice() {
+        return disk.device;
+    }
+
     /** The data directory of PostgreSQL, on the shared filesystem. */
     public Path dataDir() {
         return mountPoint().resolve("data");
@@ -331,9 +340,14 @@ public final class Bed implements AutoCloseable {
         }
     }
 
-    /** Drops every packet from {@code from} arriving at {@code server}. */
-    public void dropFrom(String server, String from) {
-        BedNetwork.dropFrom(server, from);
+    /** {@code server}'s pings to {@code address} go unanswered (dropped on the way out). */
+    public void dropPingsTo(String server, String address) {
+        BedNetwork.dropPingsTo(server, address);
+    }
+
+    /** Sends {@code signal} (e.g. "KILL", "STOP", "CONT") to {@code server}'s daemon, by its PID. */
+    public void signalDaemon(String server, String signal) throws IOException {
+        TestHost.sh("kill", "-" + signal, Long.toString(daemonPid(server)));
     }
 
     /** Copies every server's logs and daemon output to {@code dest} (for a look after a failed scenario). */
@@ -356,5 +370,10 @@ public final class Bed implements AutoCloseable {
         disk.close();
         leaseDisk.close();
         cleanUp();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanUpAtExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook runs anyway
+        }
     }
 }

@@ -66,6 +66,11 @@ final class BedNetwork {
         TestHost.quietly("ip", "netns", "exec", netns(host), "iptables", "-F");
     }
 
+    /** Drops the echo requests {@code host} sends to {@code to}: a ping target gone, for that host only. */
+    static void dropPingsTo(String host, String to) {
+        TestHost.sh("ip", "netns", "exec", netns(host), "iptables", "-A", "OUTPUT", "-p", "icmp", "-d", to, "-j", "DROP");
+    }
+
     /** Drops every packet from {@code from} on {@code host} (one half of a partition). */
     static void dropFrom(String host, String from) {
         TestHost.sh("ip", "netns", "exec", netns(host), "iptables", "-A", "INPUT", "-s", from, "-j", "DROP");

@@ -95,6 +95,15 @@ public final class Machine {
         return TestHost.sh(all.toArray(new String[0]));
     }
 
+    /** Runs a cleanup command on the machine, ignoring failure. */
+    public void quietly(String... argv) {
+        if (running()) {
+            List<String> all = new ArrayList<>(prefix());
+            all.addAll(List.of(argv));
+            TestHost.quietly(all.toArray(new String[0]));
+        }
+    }
+
     /** True when {@code pid} (a host PID) runs in this machine's PID namespace. */
     boolean owns(long pid) {
         return running() && pidNamespace.equals(ProcFs.pidNamespace(pid));
