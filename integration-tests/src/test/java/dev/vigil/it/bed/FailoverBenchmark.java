@@ -18,8 +18,8 @@ import java.util.Map;
 public final class FailoverBenchmark {
     private static final Duration BACK = Duration.ofSeconds(60);
 
-    /** A scenario: the cluster it needs and its fault. */
-    private record Scenario(BedConfig config, Fault fault) {
+    /** A scenario: the cluster it needs, its fault, and what says the cluster has dealt with it. */
+    private record Scenario(BedConfig config, Fault fault, Settled settled) {
     }
 
     @FunctionalInterface
@@ -27,15 +27,26 @@ public final class FailoverBenchmark {
         void inject(Bed bed) throws Exception;
     }
 
+    /** Waits until the cluster has dealt with the fault; {@code mark} is where n1's main log ended before it. */
+    @FunctionalInterface
+    private interface Settled {
+        void await(Bed bed, long mark) throws Exception;
+    }
+
+    private static final Settled RECOVERED_ON_N1 = (bed, mark) -> bed.awaitLogSince("n1", "vigil.log", mark,
+            "recover: local recovery of resource \"" + BedConfig.TAG + "\"", BACK);
+    private static final Settled IN_SERVICE_ON_N2 = (bed, mark) -> bed.awaitStatus("n2", BACK, s -> Bed.inService(s, "n2"));
+
     private static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
 
     static {
         BedConfig witness = BedConfig.twoServers().withWitness();
-        SCENARIOS.put("postmaster-kill", new Scenario(BedConfig.twoServers(), bed -> TestHost.kill(bed.postmaster("n1"))));
-        SCENARIOS.put("power-off", new Scenario(witness, bed -> bed.powerOff("n1")));
+        SCENARIOS.put("postmaster-kill", new Scenario(BedConfig.twoServers(), bed -> TestHost.kill(bed.postmaster("n1")),
+                RECOVERED_ON_N1));
+        SCENARIOS.put("power-off", new Scenario(witness, bed -> bed.powerOff("n1"), IN_SERVICE_ON_N2));
         SCENARIOS.put("switchover", new Scenario(witness, bed -> expectOk(bed.run("n1", "lcdremexec", "-d", "n2", "--",
-                "perform_action", "-t", BedConfig.TAG, "-a", "restore"))));
-        SCENARIOS.put("lkstop-n", new Scenario(witness, bed -> expectOk(bed.run("n1", "lkstop", "-n"))));
+                "perform_action", "-t", BedConfig.TAG, "-a", "restore")), IN_SERVICE_ON_N2));
+        SCENARIOS.put("lkstop-n", new Scenario(witness, bed -> expectOk(bed.run("n1", "lkstop", "-n")), IN_SERVICE_ON_N2));
     }
 
     private FailoverBenchmark() {
@@ -89,9 +100,9 @@ public final class FailoverBenchmark {
             bed.startCluster(scenario.config());
             try (ScenarioRun run = ScenarioRun.begin(bed, name + "-" + System.currentTimeMillis())) {
                 Thread.sleep(1500);
+                long mark = bed.logEnd("n1", "vigil.log");
                 run.fault(() -> scenario.fault().inject(bed));
-                run.awaitWritesBack(BACK);
-                Thread.sleep(2000);
+                scenario.settled().await(bed, mark);
                 ScenarioRun.Outcome o = run.finish();
                 outages.add(o.outage().window().toMillis());
                 lost += o.lostCommits();

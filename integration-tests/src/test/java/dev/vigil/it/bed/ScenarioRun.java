@@ -20,6 +20,9 @@ public final class ScenarioRun implements AutoCloseable {
     public record Outcome(ClientRun.Outage outage, Duration resume, long lostCommits, long samples, List<String> doubleActive) {
     }
 
+    /** A gap between commits longer than this is not steady writing (the client commits every 10 ms). */
+    static final Duration STEADY_GAP = Duration.ofMillis(250);
+
     private final ClientRun client;
     private final Watcher watcher;
     private Instant fault;
@@ -61,10 +64,38 @@ public final class ScenarioRun implements AutoCloseable {
     }
 
     /**
-     * Ends the run: the outage around the fault (the service must be back), the lost commits
+     * Waits until writes are steady again: commits for the last {@code window} without a gap over
+     * {@link #STEADY_GAP}, the last one fresh. A commit soon after the fault does not mean the
+     * outage is over: a backend of a killed postmaster, for one, keeps committing until local
+     * recovery ends it, and only then does the service go away.
+     */
+    public void awaitSteadyWrites(Duration window, Duration bound) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ClientRun.Ack> acks = client.acks();
+            Instant now = Instant.now();
+            Instant steadySince = null;
+            for (int i = acks.size() - 1; i > 0 && steadySince == null; i--) {
+                if (Duration.between(acks.get(i - 1).at(), acks.get(i).at()).compareTo(STEADY_GAP) > 0) {
+                    steadySince = acks.get(i).at();
+                }
+            }
+            boolean fresh = !acks.isEmpty() && Duration.between(acks.get(acks.size() - 1).at(), now).compareTo(STEADY_GAP) < 0;
+            if (fresh && (steadySince == null || Duration.between(steadySince, now).compareTo(window) >= 0)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("writes did not become steady within " + bound.toSeconds() + " s; the client says:\n"
+                + client.tail());
+    }
+
+    /**
+     * Ends the run once writes are steady again (1 s without a gap): the outage around the fault (the service must be back), the lost commits
      * (checked through the virtual IP) and what the watcher saw.
      */
     public Outcome finish() throws Exception {
+        awaitSteadyWrites(Duration.ofSeconds(1), Duration.ofSeconds(120));
         ClientRun.Outage outage = client.outage(fault).orElseThrow(() -> new AssertionError(
                 "no commit acknowledged after the fault"));
         watcher.close();
