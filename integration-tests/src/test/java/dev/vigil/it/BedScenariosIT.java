@@ -31,7 +31,7 @@ class BedScenariosIT extends BedScenarioBase {
     /** Bound on an outage that includes an operator's restart of the service (a daemon start on a loaded machine). */
     private static final Duration RESTART_BOUND = Duration.ofMinutes(3);
     /** Bound on the client's largest gap where nothing may interrupt the service. */
-    private static final Duration NO_OUTAGE_BOUND = Duration.ofSeconds(2);
+    private static final Duration NO_OUTAGE_BOUND = Duration.ofSeconds(3);
 
     @Test
     void postmasterKilledIsRestartedOnTheSameServerWithoutLosingACommit() throws Exception {
