@@ -106,7 +106,7 @@ public final class Machine {
 
     /** True when {@code pid} (a host PID) runs in this machine's PID namespace. */
     boolean owns(long pid) {
-        return running() && pidNamespace.equals(ProcFs.pidNamespace(pid));
+        return ownsNamespace(ProcFs.pidNamespace(pid));
     }
 
     /** The host PID of the process this machine knows as {@code nsPid}, if it runs. */
@@ -114,11 +114,14 @@ public final class Machine {
         return ProcFs.pids().filter(this::owns).filter(p -> ProcFs.nsPid(p) == nsPid).findFirst();
     }
 
-    /** The postmasters (host PIDs) running on this machine: postgres processes whose parent is not one. */
+    /** The postmasters (host PIDs) running on this machine. */
     public List<Long> postmasters() {
-        return ProcFs.pids().filter(p -> ProcFs.comm(p).equals("postgres"))
-                .filter(p -> !ProcFs.comm(ProcFs.ppid(p)).equals("postgres"))
-                .filter(this::owns).toList();
+        return ProcFs.postmasters().stream().filter(this::owns).toList();
+    }
+
+    /** True when {@code namespace} (as /proc/PID/ns/pid reads) is this running machine's PID namespace. */
+    boolean ownsNamespace(String namespace) {
+        return running() && pidNamespace.equals(namespace);
     }
 
     /** True when the address is configured on one of the machine's interfaces. */

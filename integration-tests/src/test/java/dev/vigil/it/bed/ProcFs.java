@@ -44,6 +44,11 @@ final class ProcFs {
         }
     }
 
+    /** The postmasters on the host (host PIDs): postgres processes whose parent is not one. */
+    static List<Long> postmasters() {
+        return pids().filter(p -> comm(p).equals("postgres")).filter(p -> !comm(ppid(p)).equals("postgres")).toList();
+    }
+
     /** The process's command name (/proc/PID/comm), "" when it is gone. */
     static String comm(long pid) {
         return read("/proc/" + pid + "/comm").strip();

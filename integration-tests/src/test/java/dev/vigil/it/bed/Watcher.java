@@ -44,6 +44,7 @@ public final class Watcher implements AutoCloseable {
         List<String> vip = new ArrayList<>();
         List<String> mounted = new ArrayList<>();
         List<String> postmaster = new ArrayList<>();
+        List<String> postmasterNamespaces = ProcFs.postmasters().stream().map(ProcFs::pidNamespace).toList();
         for (Machine m : servers) {
             if (!m.running()) {
                 continue;
@@ -54,7 +55,7 @@ public final class Watcher implements AutoCloseable {
             if (m.hasMount(mountPoint)) {
                 mounted.add(m.name);
             }
-            if (!m.postmasters().isEmpty()) {
+            if (postmasterNamespaces.stream().anyMatch(m::ownsNamespace)) {
                 postmaster.add(m.name);
             }
         }
