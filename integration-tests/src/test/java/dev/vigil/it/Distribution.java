@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
  * The packaged distribution that {@code mvn package} builds in deploy/target, run the way an
  * operator runs it: its bin/ commands as separate processes.
  */
-final class Distribution {
+public final class Distribution {
     private final Path home;
 
     Distribution(Path home) {
         this.home = home;
     }
 
-    static Distribution fromSystemProperty() {
+    public static Distribution fromSystemProperty() {
         String dist = System.getProperty("vigil.dist");
         if (dist == null) {
             throw new IllegalStateException("system property vigil.dist is not set (run through mvn verify)");
@@ -32,12 +32,21 @@ final class Distribution {
     }
 
     /** Output and exit code of one command. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /** Runs {@code bin/<command> args…} with {@code VIGIL_CONF=config}, stdout and stderr merged. */
-    Result run(Path config, String command, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
+    public Result run(Path config, String command, String... args) throws IOException, InterruptedException {
+        return runBehind(List.of(), config, command, args);
+    }
+
+    /**
+     * The same behind a command prefix, e.g. {@code nsenter -t PID …} to run it on one server of
+     * the namespace bed ({@code VIGIL_CONF} passes through nsenter in the environment).
+     */
+    public Result runBehind(List<String> prefix, Path config, String command, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(home.resolve("bin").resolve(command).toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

@@ -1,0 +1,158 @@
+package dev.vigil.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.it.bed.Bed;
+import dev.vigil.it.bed.BedConfig;
+import dev.vigil.it.bed.Machine;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenarios of the namespace bed (docs/testbed.md) that need the cluster to move the hierarchy
+ * from one server to another (cluster failover, issue 4: placement decisions, disk lease and
+ * fencing guard, quorum). Every one asserts: the service back on exactly one server, the outage
+ * the client saw, zero lost acknowledged commits, zero double-active samples.
+ */
+class BedFailoverIT extends BedScenarioBase {
+    /** The product's targets are 2 s median / 3 s worst (issue 5); a test on a loaded CI machine gets more room. */
+    private static final Duration FAILOVER_BOUND = Duration.ofSeconds(20);
+
+    /** Two servers and the witness n3, so that the survivor of a failure has a majority. */
+    private static BedConfig withWitness() {
+        return BedConfig.twoServers().withWitness();
+    }
+
+    /** The hierarchy in service on {@code server} only: lcdstatus there says ISP, nothing of it runs anywhere else. */
+    private static void assertInServiceOnlyOn(String server) throws Exception {
+        Bed bed = bed();
+        bed.awaitStatus(server, BACK, s -> Bed.inService(s, server));
+        assertEquals(1, bed.machine(server).postmasters().size(), "one postmaster on " + server);
+        for (Machine m : bed.servers()) {
+            if (!m.name.equals(server) && m.running()) {
+                assertTrue(m.postmasters().isEmpty() && !m.hasAddress(BedConfig.VIP) && !m.hasMount(bed.mountPoint()),
+                        "nothing of the hierarchy on " + m.name);
+            }
+        }
+    }
+
+    @Test
+    void powerOffOfTheActiveServerMovesTheServiceToTheBackup() throws Exception {
+        begin(withWitness());
+        run.fault(() -> bed().powerOff(N1));
+        run.awaitWritesBack(BACK);
+        assertInServiceOnlyOn(N2);
+        finish(FAILOVER_BOUND);
+    }
+
+    @Test
+    void lkstopWithSwitchoverMovesTheServiceToTheBackupThenStops() throws Exception {
+        begin(withWitness());
+        run.fault(() -> {
+            var stop = bed().run(N1, "lkstop", "-n");
+            assertEquals(0, stop.exitCode(), stop.output());
+        });
+        run.awaitWritesBack(BACK);
+        assertInServiceOnlyOn(N2);
+        finish(FAILOVER_BOUND);
+    }
+
+    @Test
+    void switchoverByARemoteRestoreOnTheBackupMovesTheService() throws Exception {
+        begin(withWitness());
+        run.fault(() -> {
+            var restore = bed().run(N1, "lcdremexec", "-d", N2, "--", "perform_action", "-t", BedConfig.TAG, "-a", "restore");
+            assertEquals(0, restore.exitCode(), restore.output());
+        });
+        run.awaitWritesBack(BACK);
+        assertInServiceOnlyOn(N2);
+        finish(FAILOVER_BOUND);
+    }
+
+    @Test
+    void activeServerCutOffFromBothOthersStopsBeforeTheBackupStarts() throws Exception {
+        begin(withWitness());
+        run.fault(() -> {
+            bed().partition(N1, N2);
+            bed().partition(N1, "n3");
+        });
+        run.awaitWritesBack(BACK);
+        assertInServiceOnlyOn(N2);
+        finish(FAILOVER_BOUND);
+    }
+
+    @Test
+    @Disabled("fails on the bed (2026-11-26, load 15-20 on 2 cores): n1 never brings the hierarchy in service with "
+            + "the disk lease on a loop device, 'this server's right to run it (quorum or disk lease) was last proven "
+            + "1886 ms too long ago' (renew-timeout 500 ms)")
+    void partitionOfTwoServersWithADiskLeaseKeepsTheServiceOnTheLeaseHolder() throws Exception {
+        begin(BedConfig.twoServers().extra("vigil.cluster.fencing.lease-device = \"" + bed().leaseDevice() + "\"\n"));
+        long postmaster = bed().postmaster(N1);
+        run.fault(() -> bed().partition(N1, N2));
+        Thread.sleep(10_000);
+        run.client().awaitCommitsAfter(java.time.Instant.now(), 20, BACK);
+        assertInServiceOnlyOn(N1);
+        assertEquals(postmaster, bed().postmaster(N1), "the lease holder kept running");
+        finish(FAILOVER_BOUND);
+    }
+
+    @Test
+    void daemonKilledOnTheActiveServerLeavesTheServiceOnExactlyOneServer() throws Exception {
+        begin(withWitness());
+        run.fault(() -> bed().signalDaemon(N1, "KILL"));
+        endsOnExactlyOneServer();
+    }
+
+    @Test
+    void daemonFrozenLongerThanItsLeaseThenThawedLeavesTheServiceOnExactlyOneServer() throws Exception {
+        begin(withWitness());
+        run.fault(() -> bed().signalDaemon(N1, "STOP"));
+        Thread.sleep(5000);
+        if (bed().daemonRunning(N1)) {
+            bed().signalDaemon(N1, "CONT");
+        } else {
+            System.out.println(name + ": n1's daemon ended while it was frozen (its fencing guard fenced n1)");
+        }
+        endsOnExactlyOneServer();
+    }
+
+    @Test
+    void pingListUnreachableFromTheActiveServerIsRecoveredLocallyThenFailedOver() throws Exception {
+        begin(withWitness().pingList("10.200.0.3"));
+        run.fault(() -> bed().dropPingsTo(N1, "10.200.0.3"));
+        bed().awaitLogSince(N1, MAIN_LOG, mark, "Local recovery failed for IP instance ip-" + BedConfig.VIP, BACK);
+        run.awaitWritesBack(BACK);
+        assertInServiceOnlyOn(N2);
+        finish(FAILOVER_BOUND);
+    }
+
+    /**
+     * The hierarchy ends on exactly one server, whichever it is: waits until one server has the
+     * address, the mount and a postmaster and keeps them for 5 s (writes may go on for a moment on
+     * the old owner before its guard fences it, so resumed writes alone prove nothing); then {@link #finish}.
+     */
+    private void endsOnExactlyOneServer() throws Exception {
+        Bed bed = bed();
+        long deadline = System.nanoTime() + BACK.toNanos();
+        String owner = null;
+        long since = 0;
+        while (System.nanoTime() < deadline) {
+            List<String> active = bed.servers().stream().filter(m -> !m.postmasters().isEmpty()
+                    && m.hasAddress(BedConfig.VIP) && m.hasMount(bed.mountPoint())).map(m -> m.name).toList();
+            String now = active.size() == 1 ? active.get(0) : null;
+            if (now == null || !now.equals(owner)) {
+                owner = now;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since > Duration.ofSeconds(5).toNanos()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(owner != null, "the hierarchy did not settle on exactly one server within " + BACK.toSeconds() + " s");
+        assertInServiceOnlyOn(owner);
+        finish(FAILOVER_BOUND);
+    }
+}
