@@ -8,7 +8,6 @@ import dev.vigil.it.bed.BedConfig;
 import dev.vigil.it.bed.Machine;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,9 +84,6 @@ class BedFailoverIT extends BedScenarioBase {
     }
 
     @Test
-    @Disabled("fails on the bed (2026-11-26, load 15-20 on 2 cores): n1 never brings the hierarchy in service with "
-            + "the disk lease on a loop device, 'this server's right to run it (quorum or disk lease) was last proven "
-            + "1886 ms too long ago' (renew-timeout 500 ms)")
     void partitionOfTwoServersWithADiskLeaseKeepsTheServiceOnTheLeaseHolder() throws Exception {
         begin(BedConfig.twoServers().extra("vigil.cluster.fencing.lease-device = \"" + bed().leaseDevice() + "\"\n"));
         long postmaster = bed().postmaster(N1);
