@@ -34,6 +34,13 @@ public final class TestSupport {
     public static final Duration HEARTBEAT = Duration.ofMillis(100);
     public static final Duration PAUSE = Duration.ofMillis(600);
     public static final Duration DOWN_AFTER = Duration.ofSeconds(1);
+    /**
+     * Disk lease clocks for a lease device on a loaded test machine (a loop device over /tmp, other
+     * builds running): renewals may take a few hundred ms there, which the 500 ms defaults do not
+     * survive. They satisfy the same inequalities (docs/split-brain.md).
+     */
+    public static final String SLOW_DISK_LEASE = "renew-interval = 100ms, io-timeout = 500ms, renew-timeout = 2s, "
+            + "guard-timeout = 2s, fence-timeout = 200ms, safety-margin = 150ms, lease-timeout = 3s";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

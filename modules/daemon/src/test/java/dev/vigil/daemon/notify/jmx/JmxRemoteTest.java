@@ -74,7 +74,7 @@ class JmxRemoteTest {
         }
         leaseDevice = TestHost.sh("losetup", "-f", "--show", leaseImage.toString()).trim();
         VigilConfig config = TestSupport.configWith(dir, "n1", TestSupport.freePorts(2), TestSupport.freePort(),
-                "fencing.lease-device = \"" + leaseDevice + "\"", """
+                "fencing { lease-device = \"" + leaseDevice + "\", " + TestSupport.SLOW_DISK_LEASE + " }", """
                   jmx { enabled = true, port = %d }
                   resource-defaults.generic { restore-script = "%2$s/restore", remove-script = "%2$s/remove",
                     quick-check-script = "%2$s/check", recover-script = "%2$s/restore", check-interval = 300ms }
