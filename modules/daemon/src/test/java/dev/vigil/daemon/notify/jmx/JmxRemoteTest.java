@@ -160,7 +160,12 @@ class JmxRemoteTest {
                     + "restore on n2 could not run: "), toDeadServer.body());
 
             Files.delete(dir.resolve("n1").resolve("markers").resolve(IP));
-            TestSupport.await("the local recovery counted", WAIT, () -> ip.getRecoveriesComplete() == 1);
+            try {
+                TestSupport.await("the local recovery counted", WAIT.multipliedBy(3), () -> ip.getRecoveriesComplete() == 1);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; main log:\n"
+                        + TestSupport.read(dir.resolve("logs").resolve("vigil.log")), e);
+            }
             assertEquals(1, ip.getRecoveriesInitiated());
             assertEquals(0, ip.getRecoveriesFailed());
         }
