@@ -76,8 +76,7 @@ class RedundancySimulationTest {
             f.setLength(8L << 20);
         }
         String device = TestHost.sh("losetup", "-f", "--show", image.toString()).trim();
-        try (SimCluster c = new SimCluster(2, "intelligent", "fencing { lease-device = \"" + device + "\", "
-                + TestSupport.SLOW_DISK_LEASE + " }")) {
+        try (SimCluster c = new SimCluster(2, "intelligent", "fencing.lease-device = \"" + device + "\"")) {
             c.cut(0, 1, true);
             TestSupport.await("n2 sees that n1 holds the lease", SimCluster.FAILOVER, () -> c.mainLog().contains(
                     "n2 WARN  disk lease of hierarchy \"" + TAG + "\" not held by n2: lease \"" + TAG + "\" is held by n1"));
