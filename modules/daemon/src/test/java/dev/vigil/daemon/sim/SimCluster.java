@@ -74,6 +74,10 @@ final class SimCluster implements AutoCloseable {
             daemons[i] = starting.get(i).get(30, TimeUnit.SECONDS);
         }
         TestSupport.await("the hierarchy in service on n1", SETTLE, () -> world.fullyOn("n1", TAG));
+        // With a disk lease n1 may start it before the others joined: scenarios start from a formed cluster.
+        TestSupport.await("every server ALIVE on every server", SETTLE, () -> java.util.Arrays.stream(daemons)
+                .allMatch(d -> TestSupport.status(d.system()).servers().stream()
+                        .allMatch(s -> s.state() == dev.vigil.core.ServerState.ALIVE && s.reportedAt() != null)));
     }
 
     /** Starts (again) the daemon of server index {@code n} (0 = n1), acting on the simulated world. */
