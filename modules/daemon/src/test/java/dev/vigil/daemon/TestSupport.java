@@ -276,7 +276,7 @@ public final class TestSupport {
 
     public static HttpResponse<String> http(String method, int port, String path, String token, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(5))
+                .timeout(Duration.ofSeconds(60)) // an action (a two-phase switchover) answers when it is done
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
