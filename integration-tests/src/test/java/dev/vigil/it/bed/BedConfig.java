@@ -87,7 +87,7 @@ public record BedConfig(boolean witness, boolean secondPath, String shutdownStra
                       tag = "%s"
                       priorities { n1 = 1, n2 = 10 }
                       resources = [
-                        { tag = "ip-%s", type = ip, address = "%s", interface = eth0, dad-probes = 1, announce-count = 1 %s }
+                        { tag = "ip-%s", type = ip, address = "%s", interface = eth0%s }
                         { tag = "fs-%s", type = filesystem, device = "%s", mount-point = "%s" }
                         { tag = "%s", type = postgresql, data-dir = "%s", port = %d,
                           depends-on = ["ip-%s", "fs-%s"] }

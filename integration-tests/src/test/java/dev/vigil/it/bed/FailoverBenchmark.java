@@ -19,7 +19,10 @@ public final class FailoverBenchmark {
     private static final Duration BACK = Duration.ofSeconds(60);
 
     /** A scenario: the cluster it needs, its fault, and what says the cluster has dealt with it. */
-    private record Scenario(BedConfig config, Fault fault, Settled settled) {
+    private record Scenario(java.util.function.Function<Bed, BedConfig> config, Fault fault, Settled settled) {
+        Scenario(BedConfig config, Fault fault, Settled settled) {
+            this(bed -> config, fault, settled);
+        }
     }
 
     @FunctionalInterface
@@ -44,6 +47,9 @@ public final class FailoverBenchmark {
         SCENARIOS.put("postmaster-kill", new Scenario(BedConfig.twoServers(), bed -> TestHost.kill(bed.postmaster("n1")),
                 RECOVERED_ON_N1));
         SCENARIOS.put("power-off", new Scenario(witness, bed -> bed.powerOff("n1"), IN_SERVICE_ON_N2));
+        SCENARIOS.put("power-off-lease", new Scenario(bed -> BedConfig.twoServers().extra(
+                "vigil.cluster.fencing.lease-device = \"" + bed.leaseDevice() + "\"\n"), bed -> bed.powerOff("n1"),
+                IN_SERVICE_ON_N2));
         SCENARIOS.put("switchover", new Scenario(witness, bed -> expectOk(bed.run("n1", "lcdremexec", "-d", "n2", "--",
                 "perform_action", "-t", BedConfig.TAG, "-a", "restore")), IN_SERVICE_ON_N2));
         SCENARIOS.put("lkstop-n", new Scenario(witness, bed -> expectOk(bed.run("n1", "lkstop", "-n")), IN_SERVICE_ON_N2));
@@ -97,13 +103,16 @@ public final class FailoverBenchmark {
         long lost = 0;
         long doubleActive = 0;
         for (int i = 1; i <= rounds; i++) {
-            bed.startCluster(scenario.config());
+            bed.startCluster(scenario.config().apply(bed));
             try (ScenarioRun run = ScenarioRun.begin(bed, name + "-" + System.currentTimeMillis())) {
                 Thread.sleep(1500);
                 long mark = bed.logEnd("n1", "vigil.log");
+                long mark2 = bed.logEnd("n2", "vigil.log");
+                String faultAt = java.time.LocalTime.now().toString();
                 run.fault(() -> scenario.fault().inject(bed));
                 scenario.settled().await(bed, mark);
                 ScenarioRun.Outcome o = run.finish();
+                saveLog(bed, name, i, mark2, faultAt);
                 outages.add(o.outage().window().toMillis());
                 lost += o.lostCommits();
                 doubleActive += o.doubleActive().size();
@@ -121,6 +130,20 @@ public final class FailoverBenchmark {
                 : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
         return String.format("%-16s %6d %7d ms %7d ms %6d %13d", name, rounds, median, sorted.get(sorted.size() - 1), lost,
                 doubleActive);
+    }
+
+    /** n2's main log from the fault on, for reading where the time went: under /var/tmp/vigil-bench/. */
+    private static void saveLog(Bed bed, String name, int round, long mark, String faultAt) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("/var/tmp/vigil-bench"));
+        java.nio.file.Files.writeString(dir.resolve(name + "-" + round + "-n2.log"), "fault at " + faultAt + "\n"
+                + bed.logSince("n2", "vigil.log", mark));
+        for (String s : List.of("n1", "n2")) {
+            java.nio.file.Files.copy(bed.logFile(s, "vigil.log"), dir.resolve(name + "-" + round + "-" + s + "-full.log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        String server = name.equals("postmaster-kill") ? "n1" : "n2";
+        java.nio.file.Files.writeString(dir.resolve(name + "-" + round + "-pg.log"), bed.machine(server).sh("sh", "-c",
+                "tail -n 80 " + bed.dataDir().resolve("postgresql.log") + " 2>&1"));
     }
 
     /** Resident memory and CPU of both idle daemons over 60 s, the hierarchy in service on n1, no client. */

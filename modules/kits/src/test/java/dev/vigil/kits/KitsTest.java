@@ -28,7 +28,7 @@ class KitsTest {
     @Test
     void eachResourceTypeGetsItsKit() {
         Duration second = Duration.ofSeconds(1);
-        assertTrue(create(new IpSpec("10.200.0.100", 24, "eth0", List.of(), 3, second, true, 2, 2)) instanceof IpKit);
+        assertTrue(create(new IpSpec("10.200.0.100", 24, "eth0", List.of(), 3, second, true, Duration.ofMillis(200), 2)) instanceof IpKit);
         assertTrue(create(new FilesystemSpec("/dev/sdb1", "/share", "ext4", "rw", true, 3, second))
                 instanceof FilesystemKit);
         assertTrue(create(new PostgresqlSpec("/share/data", 5432, "postgres", "/usr/lib/postgresql/15/bin", "postgres",

@@ -299,7 +299,7 @@ class HierarchyValidationTest {
         assertEquals(List.of(ResourceType.IP, ResourceType.FILESYSTEM, ResourceType.POSTGRESQL),
                 h.resources().stream().map(ResourceConfig::type).toList());
         assertEquals(new dev.vigil.core.config.spec.IpSpec("10.200.0.100", 24, "eth0", List.of(), 3,
-                Duration.ofSeconds(1), true, 2, 2), h.resources().get(0).spec());
+                Duration.ofSeconds(1), true, Duration.ofMillis(200), 2), h.resources().get(0).spec());
         assertEquals(new dev.vigil.core.config.spec.FilesystemSpec("/dev/loop7", "/share", "ext4", "rw", true, 3,
                 Duration.ofSeconds(3)), h.resources().get(1).spec());
         assertEquals(new dev.vigil.core.config.spec.PostgresqlSpec("/share/data", 5432, "postgres",

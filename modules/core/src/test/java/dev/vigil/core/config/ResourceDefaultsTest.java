@@ -50,9 +50,9 @@ class ResourceDefaultsTest {
                   }
                 """));
         HierarchyConfig h = c.hierarchies().get(0);
-        assertEquals(new IpSpec("10.200.0.100", 16, "eth2", List.of("10.200.0.254"), 3, SECOND, true, 2, 2),
+        assertEquals(new IpSpec("10.200.0.100", 16, "eth2", List.of("10.200.0.254"), 3, SECOND, true, Duration.ofMillis(200), 2),
                 h.resource("ip").orElseThrow().spec());
-        assertEquals(new IpSpec("10.200.0.101", 16, "eth1", List.of("10.200.0.254"), 3, SECOND, true, 2, 2),
+        assertEquals(new IpSpec("10.200.0.101", 16, "eth1", List.of("10.200.0.254"), 3, SECOND, true, Duration.ofMillis(200), 2),
                 h.resource("ip2").orElseThrow().spec());
         assertEquals(new FilesystemSpec("/dev/sdb1", "/share", "xfs", "rw", false, 3, Duration.ofSeconds(3)),
                 h.resource("fs").orElseThrow().spec());
@@ -74,7 +74,7 @@ class ResourceDefaultsTest {
         assertEquals(List.of(
                 "vigil.conf:5: vigil.resource-defaults.postgresql.prot: unknown key (did you mean 'port'?)",
                 "vigil.conf:6: vigil.resource-defaults.ip.colour: unknown key (known keys: address, announce-count,"
-                        + " check-interval, check-unique, dad-probes, interface, local-recovery-attempts, ping-list,"
+                        + " check-interval, check-unique, dad-wait, interface, local-recovery-attempts, ping-list,"
                         + " ping-timeout, ping-tries, prefix-length, timeouts)",
                 "vigil.conf:7: vigil.resource-defaults.nfs: unknown key (known keys: filesystem, generic, ip, postgresql)"),
                 problems);

@@ -60,11 +60,11 @@ class ResourcePolicyConfigTest {
                   hierarchies = [ { tag = ip, priorities { n1 = 1 }, resources = [
                     { tag = ip, type = ip, address = "10.200.0.100", local-recovery-attempts = 0,
                       timeouts { restore = 7s }, ping-tries = 1, ping-timeout = 2s, check-unique = false,
-                      dad-probes = 1, announce-count = 0 } ] } ]
+                      dad-wait = 300ms, announce-count = 0 } ] } ]
                 """));
         ResourceConfig ip = c.hierarchies().get(0).root();
         assertEquals(new ResourcePolicy(Duration.ofMillis(500), 0, seconds(7, 5, 12, 30)), ip.policy());
-        assertEquals(new IpSpec("10.200.0.100", 24, "eth0", List.of(), 1, Duration.ofSeconds(2), false, 1, 0), ip.spec());
+        assertEquals(new IpSpec("10.200.0.100", 24, "eth0", List.of(), 1, Duration.ofSeconds(2), false, Duration.ofMillis(300), 0), ip.spec());
     }
 
     @Test

@@ -50,7 +50,7 @@ class SampleConfigTest {
         assertEquals(List.of(ResourceType.IP, ResourceType.FILESYSTEM, ResourceType.POSTGRESQL),
                 h.resources().stream().map(ResourceConfig::type).toList());
         assertEquals(new IpSpec("10.200.0.100", 24, "eth0", List.of("10.200.0.254"), 3, Duration.ofSeconds(1), true,
-                2, 2), h.resources().get(0).spec());
+                Duration.ofMillis(200), 2), h.resources().get(0).spec());
         assertEquals(new FilesystemSpec("/dev/sdb1", "/share", "ext4", "rw,noatime", true, 3, Duration.ofSeconds(3)),
                 h.resources().get(1).spec());
         assertEquals(new PostgresqlSpec("/share/data", 5432, "postgres", "/usr/lib/postgresql/15/bin", "postgres",

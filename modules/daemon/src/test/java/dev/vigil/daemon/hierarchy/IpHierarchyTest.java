@@ -41,7 +41,7 @@ class IpHierarchyTest {
                   kits.command-prefix = [ip, netns, exec, "%s"]
                   hierarchies = [ { tag = "%s", priorities { n1 = 1 }, resources = [
                     { tag = "%s", type = ip, address = "%s", interface = eth0, ping-list = ["10.200.0.2"],
-                      ping-tries = 1, ping-timeout = 1s, dad-probes = 1, announce-count = 1,
+                      ping-tries = 1, ping-timeout = 1s, dad-wait = 200ms, announce-count = 1,
                       check-interval = 500ms, local-recovery-attempts = 1,
                       timeouts { restore = 15s, remove = 10s, quick-check = 5s, recover = 10s } } ] } ]
                 """.formatted(net.here, TAG, TAG, VIP));

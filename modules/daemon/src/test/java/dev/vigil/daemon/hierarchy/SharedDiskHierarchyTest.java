@@ -88,7 +88,7 @@ class SharedDiskHierarchyTest {
         daemon = TestDaemon.start(dir.resolve("vigil"), """
                   kits.command-prefix = ["%s"]
                   hierarchies = [ { tag = "%s", priorities { n1 = 1 }, resources = [
-                    { tag = "%s", type = ip, address = "%s", dad-probes = 1, announce-count = 0 }
+                    { tag = "%s", type = ip, address = "%s", dad-wait = 200ms, announce-count = 0 }
                     { tag = "%s", type = filesystem, device = "%s", mount-point = "%s", holder-grace = 500ms }
                     { tag = "%s", type = postgresql, data-dir = "%s", port = %d, depends-on = ["%s", "%s"] }
                   ] } ]

@@ -34,6 +34,7 @@ final class Arping {
     }
 
     private static final Duration STEP = Duration.ofSeconds(3);
+    static final String MISSING = "arping is not installed (Debian package iputils-arping or arping): no gratuitous ARP sent";
 
     private final CommandRunner runner;
     private volatile Flavour flavour;
@@ -63,32 +64,44 @@ final class Arping {
         return help.output().contains("Habets") ? Flavour.HABETS : Flavour.NONE;
     }
 
-    /** Asks the network whether any host answers for {@code address}, from 0.0.0.0 on {@code iface}. */
-    Probe probe(String iface, String address, int probes, Deadline deadline) {
-        Duration limit = deadline.cap(Duration.ofSeconds(probes + 3L));
-        String count = Integer.toString(probes);
+    /**
+     * Asks the network whether any host answers for {@code address}, from 0.0.0.0 on {@code iface},
+     * listening for {@code wait}: arping sends its first probe at once (further ones one second
+     * apart) and exits at the first answer; still running when {@code wait} is over, it is ended —
+     * nobody answered. On a LAN an answer takes well under a millisecond, so a fraction of a second
+     * is plenty; arping itself only knows whole seconds, hence the process time limit.
+     */
+    Probe probe(String iface, String address, Duration wait, Deadline deadline) {
+        Duration limit = deadline.cap(wait);
+        if (limit.compareTo(wait) < 0) {
+            return Probe.failed("no time left to listen " + CommandResult.seconds(wait) + " for an answer");
+        }
+        String seconds = Long.toString(wait.toSeconds() + 2);
         switch (flavour(deadline)) {
             case IPUTILS: {
-                CommandResult r = runner.run(Command.of(limit, "arping", "-D", "-c", count, "-I", iface, address));
-                if (r.succeeded()) {
+                CommandResult r = runner.run(Command.of(limit, "arping", "-D", "-c", seconds, "-w", seconds, "-I", iface,
+                        address));
+                if (r.timedOut() || r.succeeded()) {
                     return Probe.free();
                 }
                 return r.exitCode() == 1 ? Probe.inUse(replyLine(r, "reply from")) : Probe.failed(r.describe());
             }
             case HABETS: {
-                CommandResult r = runner.run(Command.of(limit, "arping", "-0", "-c", count, "-w", count, "-i", iface, address));
+                CommandResult r = runner.run(Command.of(limit, "arping", "-0", "-C", "1", "-c", seconds, "-w", seconds,
+                        "-i", iface, address));
                 if (r.succeeded()) {
                     return Probe.inUse(replyLine(r, "bytes from"));
                 }
-                return r.exitCode() == 1 && r.stdout().contains(" 0 packets received") ? Probe.free()
+                return r.timedOut() || r.exitCode() == 1 && r.stdout().contains(" 0 packets received") ? Probe.free()
                         : Probe.failed(r.describe());
             }
             default: {
-                CommandResult r = runner.run(Command.of(limit, "ping", "-n", "-q", "-c", count, "-W", "1", "-I", iface, address));
+                CommandResult r = runner.run(Command.of(limit, "ping", "-n", "-q", "-c", "1", "-W", seconds, "-I", iface,
+                        address));
                 if (r.succeeded()) {
                     return Probe.inUse("answers ping (arping is not installed; Debian package iputils-arping or arping)");
                 }
-                return r.exitCode() == 1 ? Probe.free() : Probe.failed(r.describe());
+                return r.timedOut() || r.exitCode() == 1 ? Probe.free() : Probe.failed(r.describe());
             }
         }
     }
@@ -111,7 +124,7 @@ final class Arping {
                 return sent ? Optional.empty() : Optional.of(r.describe());
             }
             default:
-                return Optional.of("arping is not installed (Debian package iputils-arping or arping): no gratuitous ARP sent");
+                return Optional.of(MISSING);
         }
     }
 

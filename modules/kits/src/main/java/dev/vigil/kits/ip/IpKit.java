@@ -29,6 +29,12 @@ public final class IpKit implements RecoveryKit {
     private static final Logger LOG = LoggerFactory.getLogger(LogType.LOG.loggerName());
     private static final Duration LINK_WAIT = Duration.ofSeconds(5);
     private static final long LINK_POLL_MILLIS = 200;
+    /** Runs the gratuitous ARPs, which nobody waits for (daemon threads, one per announcement at most). */
+    private static final java.util.concurrent.Executor ANNOUNCER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "vigil-arp-announce");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String tag;
     private final IpSpec spec;
@@ -74,10 +80,10 @@ public final class IpKit implements RecoveryKit {
             return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), present.error());
         }
         if (present.present()) {
-            return ActionResult.success(cidr() + " already on " + iface.name() + announce(d));
+            return ActionResult.success(cidr() + " already on " + iface.name() + announce());
         }
         if (spec.checkUnique()) {
-            Arping.Probe probe = arping.probe(iface.name(), spec.address(), spec.dadProbes(), d);
+            Arping.Probe probe = arping.probe(iface.name(), spec.address(), spec.dadWait(), d);
             if (probe.error().isPresent()) {
                 return ActionResult.failed(d.timedOutOr(FailureKind.FAILED),
                         "cannot check that " + spec.address() + " is unused: " + probe.error().get());
@@ -94,17 +100,27 @@ public final class IpKit implements RecoveryKit {
                     "cannot add " + cidr() + " to " + iface.name() + ": " + added.describe());
         }
         LOG.info("{}: added {} to {}", tag, cidr(), iface.name());
-        return ActionResult.success("added " + cidr() + " to " + iface.name() + announce(d));
+        return ActionResult.success("added " + cidr() + " to " + iface.name() + announce());
     }
 
-    /** Gratuitous ARP; a failure to announce is logged and reported, but the address is up. */
-    private String announce(Deadline d) {
-        Optional<String> problem = arping.announce(iface.name(), spec.address(), spec.announceCount(), d);
-        if (problem.isPresent()) {
-            LOG.warn("{}: gratuitous ARP for {} on {} failed: {}", tag, spec.address(), iface.name(), problem.get());
-            return "; gratuitous ARP failed: " + problem.get();
+    /**
+     * Gratuitous ARP, in the background: the first packet leaves at once, the others one second
+     * apart, and nothing waits for them (clients reconnect as soon as the first one lands). A
+     * failure to announce is logged; the address is up either way.
+     */
+    private String announce() {
+        if (spec.announceCount() == 0) {
+            return "";
         }
-        return spec.announceCount() == 0 ? "" : "; announced by gratuitous ARP";
+        Duration limit = Duration.ofSeconds(spec.announceCount() + 3L);
+        if (arping.flavour(Deadline.after(limit)) == Arping.Flavour.NONE) {
+            LOG.warn("{}: no gratuitous ARP for {} on {}: {}", tag, spec.address(), iface.name(), Arping.MISSING);
+            return "; gratuitous ARP failed: " + Arping.MISSING;
+        }
+        ANNOUNCER.execute(() -> arping.announce(iface.name(), spec.address(), spec.announceCount(), Deadline.after(limit))
+                .ifPresent(problem -> LOG.warn("{}: gratuitous ARP for {} on {} failed: {}", tag, spec.address(),
+                        iface.name(), problem)));
+        return "; announcing it by gratuitous ARP";
     }
 
     @Override

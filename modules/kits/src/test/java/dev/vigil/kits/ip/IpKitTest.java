@@ -49,7 +49,7 @@ class IpKitTest {
     }
 
     private RecoveryKit kit(String iface, List<String> pingList, int announcements, List<String> prefix) {
-        IpSpec spec = new IpSpec(VIP, 24, iface, pingList, 2, Duration.ofSeconds(1), true, 1, announcements);
+        IpSpec spec = new IpSpec(VIP, 24, iface, pingList, 2, Duration.ofSeconds(1), true, Duration.ofMillis(200), announcements);
         return TestResources.kit("ip-" + VIP, spec, TestResources.timeouts(Duration.ofSeconds(15), Duration.ofSeconds(10),
                 Duration.ofSeconds(10), Duration.ofSeconds(3)), prefix);
     }
@@ -76,9 +76,15 @@ class IpKitTest {
         Thread.sleep(1100); // neighbour entries younger than locktime (1 s) ignore ARP updates
         ActionResult r = kit("eth0", List.of(), 1).restore();
         assertTrue(r.succeeded(), r.toString());
-        assertTrue(r.message().endsWith("announced by gratuitous ARP"), r.message());
+        assertTrue(r.message().endsWith("announcing it by gratuitous ARP"), r.message());
         String mac = net.inHere("cat", "/sys/class/net/eth0/address").trim();
+        // The announcement goes out in the background, the first packet at once.
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         String neigh = net.inPeer("ip", "neigh", "show", VIP, "dev", "eth0");
+        while (!neigh.contains(mac) && System.nanoTime() < until) {
+            Thread.sleep(20);
+            neigh = net.inPeer("ip", "neigh", "show", VIP, "dev", "eth0");
+        }
         assertTrue(neigh.contains(mac), "peer's ARP cache still says " + neigh + ", expected " + mac);
     }
 

@@ -10,11 +10,12 @@ import java.util.List;
  * @param pingTries     rounds over the ping list before the check fails (the original's IP_PINGTRIES)
  * @param pingTimeout   how long one ping waits for its answer, whole seconds (IP_PINGTIME)
  * @param checkUnique   refuse to bring the address up when another host answers for it (NOIPUNIQUE = 0)
- * @param dadProbes     ARP probes of that duplicate-address check, about one second each
- * @param announceCount gratuitous ARP packets sent after the address is added, one second apart
+ * @param dadWait       how long that duplicate-address check listens for an answer to its ARP probe
+ * @param announceCount gratuitous ARP packets sent after the address is added, one second apart, in
+ *                      the background (the first at once; the restore does not wait for the others)
  */
 public record IpSpec(String address, int prefixLength, String interfaceName, List<String> pingList,
-                     int pingTries, Duration pingTimeout, boolean checkUnique, int dadProbes, int announceCount)
+                     int pingTries, Duration pingTimeout, boolean checkUnique, Duration dadWait, int announceCount)
         implements ResourceSpec {
 
     public IpSpec {

@@ -31,7 +31,7 @@ public final class ResourceSpecReader {
         Integer pingTries = r.integer("ping-tries", 1, 100);
         Duration pingTimeout = wholeSeconds(r, "ping-timeout", Duration.ofSeconds(60), "ping -W");
         Boolean checkUnique = r.bool("check-unique");
-        Integer dadProbes = r.integer("dad-probes", 1, 10);
+        Duration dadWait = r.duration("dad-wait", Duration.ofMillis(50), Duration.ofSeconds(10));
         Integer announceCount = r.integer("announce-count", 0, 10);
         if (address != null && !Addresses.isIpv4(address)) {
             r.problem("address", "'" + address + "' is not an IPv4 address such as 10.200.0.100");
@@ -43,10 +43,10 @@ public final class ResourceSpecReader {
             }
         }
         if (address == null || prefix == null || iface == null || pingTries == null || pingTimeout == null
-                || checkUnique == null || dadProbes == null || announceCount == null) {
+                || checkUnique == null || dadWait == null || announceCount == null) {
             return null;
         }
-        return new IpSpec(address, prefix, iface, pingList, pingTries, pingTimeout, checkUnique, dadProbes,
+        return new IpSpec(address, prefix, iface, pingList, pingTries, pingTimeout, checkUnique, dadWait,
                 announceCount);
     }
 
