@@ -118,6 +118,12 @@
   function render(v) {
     view = v;
     $('banner').hidden = true;
+    const inMaintenance = v.hierarchies.filter((h) => h.maintenance).map((h) => h.tag);
+    $('maint-banner').textContent = inMaintenance.length === 0 ? ''
+      : '⚠ Maintenance mode: ' + inMaintenance.join(', ') + ' — checks, local recovery and failover are suspended, '
+        + 'cluster-wide: Vigil does not protect ' + (inMaintenance.length === 1 ? 'this hierarchy' : 'these hierarchies')
+        + ' until maintenance mode is turned off.';
+    $('maint-banner').hidden = inMaintenance.length === 0;
     const table = $('status');
     const head = el('tr', {}, el('th', {}, 'Hierarchy / resource'), el('th', {}, 'Owner'));
     for (const s of v.servers) {
@@ -130,9 +136,12 @@
     for (const h of v.hierarchies) {
       h.resources.forEach((r, i) => {
         const tree = r.depth === 0 ? '' : '   '.repeat(r.depth - 1) + '└─ ';
-        const row = el('tr', { class: i === 0 ? 'root' : 'child', 'data-hierarchy': h.tag, 'data-resource': r.tag },
+        const row = el('tr', { class: (i === 0 ? 'root' : 'child') + (h.maintenance ? ' maint' : ''), 'data-hierarchy': h.tag,
+          'data-resource': r.tag, 'data-maintenance': String(h.maintenance) },
           el('td', { class: 'tag', title: r.type + ' (' + r.app + '): ' + r.info + (r.lastError ? '\nlast error: ' + r.lastError : '') },
-            el('span', { class: 'tree' }, tree), r.tag),
+            el('span', { class: 'tree' }, tree), r.tag,
+            i === 0 && h.maintenance ? el('span', { class: 'maint-badge', title: 'maintenance mode, cluster-wide: '
+              + 'not checked, no local recovery, no failover' }, 'Maintenance') : null),
           el('td', { class: 'owner' }, i === 0 ? (h.owner || 'none') : ''));
         for (const s of v.servers) row.append(stateCell(r.states[s.name]));
         const actions = el('td');
@@ -143,7 +152,9 @@
             el('button', { type: 'button', class: 'small', 'data-action': 'in-service', disabled: !can, title: why,
               onclick: () => openAction(h, 'in-service') }, 'In Service…'), ' ',
             el('button', { type: 'button', class: 'small', 'data-action': 'out-of-service', disabled: !can || !h.owner, title: why,
-              onclick: () => openAction(h, 'out-of-service') }, 'Out of Service…'));
+              onclick: () => openAction(h, 'out-of-service') }, 'Out of Service…'), ' ',
+            el('button', { type: 'button', class: 'small', 'data-action': 'maintenance', disabled: !can, title: why,
+              onclick: () => openMaintenance(h) }, h.maintenance ? 'Maintenance off…' : 'Maintenance on…'));
         }
         row.append(actions);
         tbody.append(row);
@@ -212,6 +223,41 @@
     $('action-progress').textContent = message;
     note(message, ok ? 'ok' : 'fail');
     if (ok) setTimeout(() => { if ($('dlg-action').open) $('dlg-action').close(); }, 1200);
+  });
+
+  // ---- maintenance mode -----------------------------------------------------------------------
+  let pendingMaintenance = null;
+  function openMaintenance(h) {
+    const on = !h.maintenance;
+    pendingMaintenance = { tag: h.tag, on };
+    $('maint-title').textContent = (on ? 'Maintenance on: ' : 'Maintenance off: ') + h.tag;
+    $('maint-text').textContent = on
+      ? 'On every server, Vigil stops checking this hierarchy: no local recovery, no failover, until maintenance mode '
+        + 'is turned off. Its resources are left exactly as they are, running or not. Turn it on?'
+      : 'Vigil checks every resource of this hierarchy again at once and protects it as before (a healthy resource is '
+        + 'not touched). Turn maintenance mode off?';
+    $('maint-progress').textContent = '';
+    $('maint-progress').className = 'progress';
+    $('maint-ok').disabled = false;
+    $('dlg-maint').showModal();
+  }
+
+  $('maint-cancel').addEventListener('click', () => $('dlg-maint').close());
+  $('maint-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const { tag, on } = pendingMaintenance;
+    $('maint-ok').disabled = true;
+    $('maint-progress').className = 'progress';
+    $('maint-progress').textContent = 'Maintenance ' + (on ? 'on' : 'off') + ' for "' + tag + '"…';
+    note('maintenance ' + (on ? 'on' : 'off') + ' for "' + tag + '" requested by ' + session.user, '');
+    const r = await api('POST', '/hierarchies/' + encodeURIComponent(tag) + '/maintenance', { maintenance: on ? 'on' : 'off' });
+    $('maint-ok').disabled = false;
+    const ok = r.status === 200;
+    const message = ok ? r.json.message : r.json.error;
+    $('maint-progress').className = 'progress ' + (ok ? 'ok' : 'fail');
+    $('maint-progress').textContent = message;
+    note(message, ok ? 'ok' : 'fail');
+    if (ok) setTimeout(() => { if ($('dlg-maint').open) $('dlg-maint').close(); }, 1200);
   });
 
   // ---- properties -----------------------------------------------------------------------------

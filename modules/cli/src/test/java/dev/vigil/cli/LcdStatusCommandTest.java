@@ -59,6 +59,20 @@ class LcdStatusCommandTest {
     }
 
     @Test
+    void maintenanceModeShowsInTheDetailedAndShortStatusAndInTheJson() throws Exception {
+        api.serve(StatusFixtures.pgInMaintenance());
+        String warning = "*** WARNING: hierarchy powergres-/share/data is in maintenance mode: checks, local recovery"
+                + " and failover are suspended ('vigil maintenance off powergres-/share/data' ends it)";
+        Result detailed = CliRun.of("lcdstatus", "-c", conf);
+        assertTrue(detailed.out().contains("\n    " + warning + "\n"), detailed::toString);
+        Result quick = CliRun.of("lcdstatus", "-q", "-c", conf);
+        assertTrue(quick.err().startsWith(warning + "\n"), quick::toString);
+        Result json = CliRun.of("vigil", "status", "--json", "-c", conf);
+        assertTrue(Json.mapper().readValue(json.out(), ClusterStatus.class).placement(StatusFixtures.PG).orElseThrow()
+                .maintenance(), json::toString);
+    }
+
+    @Test
     void detailedStatusSurvivesTheTripThroughTheAdminApiUnchanged() {
         Result r = CliRun.of("lcdstatus", "-c", conf);
         assertEquals(0, r.exit(), r::toString);

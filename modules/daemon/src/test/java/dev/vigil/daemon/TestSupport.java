@@ -86,6 +86,15 @@ public final class TestSupport {
      */
     public static VigilConfig config(Path dir, String server, List<Integer> clusterPorts, int adminPort,
                                      String clusterExtra) {
+        return config(dir, server, clusterPorts, adminPort, clusterExtra, "");
+    }
+
+    /**
+     * As {@link #config(Path, String, List, int, String)}, with {@code moreHierarchies} (HOCON
+     * objects, using the same generic marker-file scripts) after the PostgreSQL-shaped one.
+     */
+    public static VigilConfig config(Path dir, String server, List<Integer> clusterPorts, int adminPort,
+                                     String clusterExtra, String moreHierarchies) {
         Path scripts = markerScripts(dir.resolve(server));
         return configWith(dir, server, clusterPorts, adminPort, clusterExtra, """
                   resource-defaults.generic { restore-script = "%s/restore", remove-script = "%s/remove",
@@ -96,8 +105,10 @@ public final class TestSupport {
                       { tag = "ip-10.200.0.100", type = generic }
                       { tag = "fs-/share", type = generic }
                       { tag = "powergres-/share/data", type = generic, depends-on = ["ip-10.200.0.100", "fs-/share"] }
-                    ] } ]
-                """.formatted(scripts, scripts, scripts, clusterPorts.size() == 1 ? "n1 = 1" : "n1 = 1, n2 = 10"));
+                    ] }
+                    %s ]
+                """.formatted(scripts, scripts, scripts, clusterPorts.size() == 1 ? "n1 = 1" : "n1 = 1, n2 = 10",
+                moreHierarchies));
     }
 
     /**

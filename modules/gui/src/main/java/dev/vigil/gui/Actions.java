@@ -122,17 +122,28 @@ public final class Actions {
         return r;
     }
 
-    private record Checked(ClusterView view, ApiResult error) {
+    /** The cluster now, or (with a null view) the error answer saying why it cannot be read. */
+    record Checked(ClusterView view, ApiResult error) {
     }
 
-    private Checked check(String tag) {
+    /** The daemon's current status in the GUI's words: what every check before an action reads. */
+    Checked current() {
         DaemonLink.Reply reply = daemon.status();
         ClusterStatus status = reply.ok() ? DaemonLink.parse(reply) : null;
         if (status == null) {
             return new Checked(null, ApiResult.error(503, reply.ok() ? "the daemon answered a status the GUI cannot read"
                     : reply.message()));
         }
-        ClusterView view = ClusterView.of(status);
+        return new Checked(ClusterView.of(status), null);
+    }
+
+    /** As {@link #current()}, and 404 when no hierarchy has a resource {@code tag}. */
+    Checked check(String tag) {
+        Checked c = current();
+        if (c.error() != null) {
+            return c;
+        }
+        ClusterView view = c.view();
         if (view.hierarchyOf(tag).isEmpty()) {
             return new Checked(view, ApiResult.error(404, "unknown tag '" + tag
                     + "': no resource or hierarchy of that name; known tags: " + String.join(", ", view.tags())));
@@ -183,7 +194,8 @@ public final class Actions {
         return ApiResult.ok(out);
     }
 
-    private ApiResult refuse(Caller caller, int status, String message) {
+    /** A refusal, written to the GUI log with who asked. */
+    ApiResult refuse(Caller caller, int status, String message) {
         log.warn("refused for " + caller.who() + ": " + message);
         return ApiResult.error(status, message);
     }

@@ -23,6 +23,9 @@ public record ApiResult(int status, String json) {
             if (n.has("succeeded")) {
                 return (n.get("succeeded").asBoolean() ? "done: " : "failed: ") + n.path("message").asText();
             }
+            if (n.has("message")) {
+                return "done: " + n.get("message").asText();
+            }
             return "done: " + json;
         } catch (java.io.IOException e) {
             return "HTTP " + status + ": " + json;

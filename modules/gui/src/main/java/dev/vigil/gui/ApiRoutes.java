@@ -36,8 +36,8 @@ import org.apache.pekko.stream.javadsl.Source;
 /**
  * The versioned REST API under {@code /api/v1} (documented in {@code openapi.json}, served at
  * {@code /api/v1/openapi.json}): login and session, the cluster, servers, comm paths,
- * hierarchies and resources in the GUI's words, events, logs, actions, and the live stream
- * ({@code GET /api/v1/stream}, server-sent events). Every answer is JSON, errors
+ * hierarchies and resources in the GUI's words, events, logs, actions (maintenance mode too),
+ * and the live stream ({@code GET /api/v1/stream}, server-sent events). Every answer is JSON, errors
  * {@code {"error": "…"}}. All but login need a session cookie; state-changing requests also the
  * session's CSRF token in {@link Sessions#CSRF_HEADER} and no foreign {@code Origin}.
  */
@@ -52,16 +52,18 @@ public final class ApiRoutes extends AllDirectives {
     private final Sessions sessions;
     private final Logins logins;
     private final Actions actions;
+    private final Maintenance maintenance;
     private final Executor blocking;
 
     public ApiRoutes(VigilConfig config, StatusFeed feed, DaemonLink daemon, Sessions sessions, Logins logins,
-                     Actions actions, Executor blocking) {
+                     Actions actions, Maintenance maintenance, Executor blocking) {
         this.config = config;
         this.feed = feed;
         this.daemon = daemon;
         this.sessions = sessions;
         this.logins = logins;
         this.actions = actions;
+        this.maintenance = maintenance;
         this.blocking = blocking;
     }
 
@@ -89,7 +91,10 @@ public final class ApiRoutes extends AllDirectives {
                 path(PathMatchers.segment("hierarchies").slash(PathMatchers.segment()).slash(PathMatchers.segment()),
                         (tag, verb) -> verb.equals("in-service") || verb.equals("out-of-service")
                                 ? post(() -> caller(true, c -> body(b -> blocking(() -> actions.hierarchy(c, tag, verb, b)))))
+                                : verb.equals("maintenance")
+                                ? post(() -> caller(true, c -> body(b -> blocking(() -> maintenance.hierarchy(c, tag, b)))))
                                 : reject()),
+                path("maintenance", () -> post(() -> caller(true, c -> body(b -> blocking(() -> maintenance.all(c, b)))))),
                 path("resources", () -> get(() -> caller(false, c -> view(v -> ApiResult.ok(resources(v)))))),
                 path("events", () -> get(() -> caller(false, c -> parameterOptional("limit", limit -> {
                     Optional<Integer> n = number(limit, 1, StatusFeed.EVENTS);
@@ -311,11 +316,11 @@ public final class ApiRoutes extends AllDirectives {
 
     /** The routes and their one method, for a 405 that names the right method. */
     private static final Map<java.util.regex.Pattern, String> METHODS = Map.ofEntries(
-            route("/api/v1/(login|logout)", "POST"),
+            route("/api/v1/(login|logout|maintenance)", "POST"),
             route("/api/v1/(session|cluster|servers|comm-paths|hierarchies|resources|events|logs|stream|openapi\\.json)", "GET"),
             route("/api/v1/(servers|hierarchies)/[^/]+", "GET"),
             route("/api/v1/servers/[^/]+/shutdown-strategy", "PUT"),
-            route("/api/v1/hierarchies/[^/]+/(in-service|out-of-service)", "POST"));
+            route("/api/v1/hierarchies/[^/]+/(in-service|out-of-service|maintenance)", "POST"));
 
     private static Map.Entry<java.util.regex.Pattern, String> route(String regex, String method) {
         return Map.entry(java.util.regex.Pattern.compile(regex), method);

@@ -6,6 +6,7 @@ import dev.vigil.core.ServerState;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.core.status.CommPathStatus;
 import dev.vigil.core.status.HierarchyInfo;
+import dev.vigil.core.status.PlacementStatus;
 import dev.vigil.core.status.ResourceInfo;
 import dev.vigil.core.status.ResourceStatus;
 import dev.vigil.core.status.ServerStatus;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  * truth the commands read too) put in the GUI's words. A server is Alive, Alive-with-warning (a
  * comm path down, or a peer reached over one path only) or Dead; a resource on a server is
  * Active, Degraded, StandBy, Failed or Unknown (with the manual's code, ISP…ILLSTATE, and the
- * reason); a hierarchy has the owner it is in service on and the last error of its resources.
+ * reason); a hierarchy has the owner it is in service on, whether it is in maintenance mode and
+ * the last error of its resources.
  * The resources of a Dead server are Unknown: what it last reported is only in the reason.
  */
 public record ClusterView(String cluster, String local, Instant generatedAt, List<Server> servers,
@@ -42,8 +44,9 @@ public record ClusterView(String cluster, String local, Instant generatedAt, Lis
                            int depth, Map<String, State> states, String lastError) {
     }
 
+    /** {@code maintenance}: in maintenance mode, cluster-wide, as the placement records it (no checks, no failover). */
     public record Hierarchy(String tag, String switchback, Map<String, Integer> priorities, String owner,
-                            Map<String, State> states, List<Resource> resources, String lastError) {
+                            boolean maintenance, Map<String, State> states, List<Resource> resources, String lastError) {
     }
 
     public static ClusterView of(ClusterStatus status) {
@@ -97,7 +100,8 @@ public record ClusterView(String cluster, String local, Instant generatedAt, Lis
         String owner = rootStates.entrySet().stream().filter(e -> e.getValue().code().inService())
                 .map(Map.Entry::getKey).findFirst().orElse(null);
         String lastError = resources.stream().map(Resource::lastError).filter(e -> e != null).findFirst().orElse(null);
-        return new Hierarchy(h.tag(), h.switchback(), h.priorities(), owner, rootStates, resources, lastError);
+        boolean maintenance = status.placement(h.tag()).map(PlacementStatus::maintenance).orElse(false);
+        return new Hierarchy(h.tag(), h.switchback(), h.priorities(), owner, maintenance, rootStates, resources, lastError);
     }
 
     private static Resource resource(ResourceInfo r, HierarchyInfo h, ClusterStatus status) {

@@ -68,6 +68,12 @@ public final class DaemonLink {
                 Json.write(Map.of("action", action)), timeout);
     }
 
+    /** Maintenance mode on or off for the hierarchy of {@code tag}, cluster-wide, decided by this server's placement. */
+    public Reply maintenance(String tag, boolean on) {
+        return send("POST", "/v1/hierarchies/" + PathSegment.encode(tag) + "/maintenance",
+                Json.write(Map.of("maintenance", on ? "on" : "off")), Duration.ofSeconds(15));
+    }
+
     /** Runs {@code command} on {@code target} through the cluster (lcdremexec). */
     public Reply remoteExec(String target, List<String> command, Duration timeout) {
         return send("POST", "/v1/remote-exec", Json.write(Map.of("server", target, "command", command,

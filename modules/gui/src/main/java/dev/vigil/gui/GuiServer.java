@@ -48,7 +48,9 @@ public final class GuiServer extends AllDirectives implements AutoCloseable {
         this.feed = new StatusFeed(daemon, config.logs()).start();
         Sessions sessions = new Sessions(config.gui().sessionTimeout(), Clock.systemUTC());
         Logins logins = new Logins(config, sessions, new LoginGuard(Clock.systemUTC()), log);
-        this.api = new ApiRoutes(config, feed, daemon, sessions, logins, new Actions(daemon, config, log), blocking);
+        Actions actions = new Actions(daemon, config, log);
+        this.api = new ApiRoutes(config, feed, daemon, sessions, logins, actions,
+                new Maintenance(daemon, config, log, actions), blocking);
     }
 
     /** Binds on {@code gui.bind}:{@code gui.port}, or {@code port} when given (tests: 0 = any free port). */

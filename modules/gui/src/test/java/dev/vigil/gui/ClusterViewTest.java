@@ -1,7 +1,9 @@
 package dev.vigil.gui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.core.CommPathState;
 import dev.vigil.core.ResourceState;
@@ -10,6 +12,7 @@ import dev.vigil.core.ShutdownStrategy;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.core.status.CommPathStatus;
 import dev.vigil.core.status.HierarchyInfo;
+import dev.vigil.core.status.PlacementStatus;
 import dev.vigil.core.status.ResourceInfo;
 import dev.vigil.core.status.ResourceStatus;
 import dev.vigil.core.status.ServerStatus;
@@ -19,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The GUI's words for the daemon's status: server health, cell states, owner and last error. */
+/** The GUI's words for the daemon's status: server health, cell states, owner, maintenance mode and last error. */
 class ClusterViewTest {
     private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
 
@@ -78,6 +81,16 @@ class ClusterViewTest {
         assertEquals("server n3 is DEAD; it last reported OSU (out of service)", h.states().get("n3").reason());
         assertEquals("Unknown", ip.states().get("n3").word());
         assertNull(h.resources().get(0).lastError());
+    }
+
+    @Test
+    void aHierarchyIsInMaintenanceModeWhenItsPlacementSaysSo() {
+        ClusterStatus plain = status(server("n1", ServerState.ALIVE, List.of(), Map.of()));
+        assertFalse(ClusterView.of(plain).hierarchies().get(0).maintenance(), "no placement yet: not in maintenance mode");
+        ClusterStatus on = new ClusterStatus(plain.local(), plain.cluster(), NOW, plain.servers(), plain.hierarchies(),
+                List.of(new PlacementStatus("pg", "n1", 3, "no placement decisions for pg: it is in maintenance mode", true)));
+        assertTrue(ClusterView.of(on).hierarchies().get(0).maintenance());
+        assertTrue(ClusterView.of(on).hierarchyOf("ip").orElseThrow().maintenance(), "found by any resource's tag");
     }
 
     @Test

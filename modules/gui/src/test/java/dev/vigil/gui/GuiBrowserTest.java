@@ -38,7 +38,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Selenium) against the real GUI server of n1 and a real two-server cluster ({@link GuiCluster}):
  * a wrong password is refused, a guest cannot act, an operator takes the hierarchy out of service
  * on n1 and in service on n2 (through remote exec) and the table follows without a reload, a
- * change made elsewhere shows within a second, the logs view shows the chosen log, an
+ * change made elsewhere shows within a second, an operator turns maintenance mode on and off and
+ * the badge and banner follow without a reload, the logs view shows the chosen log, an
  * administrator changes the shutdown strategy and it survives a restart of the daemon, a crashed
  * server turns Dead. Screenshots of the
  * main window and the dialogs go to {@code target/screenshots} (copied to docs/images).
@@ -110,6 +111,10 @@ class GuiBrowserTest {
         assertEquals("StandBy", cell("fs-/share", "n2").getText());
         assertEquals("true", attribute(By.cssSelector("tr[data-resource='" + ROOT + "'] button[data-action='in-service']"),
                 "disabled"), "In Service… is disabled for a guest");
+        assertEquals("true", attribute(By.cssSelector("tr[data-resource='" + ROOT + "'] button[data-action='maintenance']"),
+                "disabled"), "Maintenance on… is disabled for a guest");
+        assertEquals("operators and administrators only", attribute(By.cssSelector("tr[data-resource='" + ROOT
+                + "'] button[data-action='maintenance']"), "title"));
         logout();
     }
 
@@ -150,6 +155,35 @@ class GuiBrowserTest {
 
     @Test
     @Order(5)
+    void anOperatorTurnsMaintenanceOnAndOffAndThePageShowsItWithoutAReload() throws IOException {
+        By button = By.cssSelector("tr[data-resource='" + ROOT + "'] button[data-action='maintenance']");
+        waitFor(() -> attribute(By.cssSelector("tr[data-resource='" + ROOT + "']"), "data-maintenance").equals("false"));
+        assertTrue(!browser.findElement(By.id("maint-banner")).isDisplayed(), "no banner before");
+        waitFor(() -> buttonText(button).equals("Maintenance on…"));
+        click(button);
+        waitFor(() -> browser.findElement(By.id("dlg-maint")).isDisplayed());
+        assertEquals("Maintenance on: " + ROOT, text("maint-title"));
+        browser.findElement(By.id("maint-ok")).click();
+        waitFor(() -> text("maint-progress").equals("hierarchy \"" + ROOT + "\" is in maintenance mode"));
+        waitFor(() -> !browser.findElement(By.id("dlg-maint")).isDisplayed());
+        waitFor(() -> attribute(By.cssSelector("tr[data-resource='" + ROOT + "']"), "data-maintenance").equals("true"));
+        waitFor(() -> text("maint-banner").startsWith("⚠ Maintenance mode: " + ROOT + " — checks, local recovery and "
+                + "failover are suspended"));
+        waitFor(() -> badges().equals(List.of("MAINTENANCE")));
+        waitFor(() -> buttonText(button).equals("Maintenance off…"));
+        shot("gui-maintenance");
+        click(button);
+        waitFor(() -> browser.findElement(By.id("dlg-maint")).isDisplayed());
+        assertEquals("Maintenance off: " + ROOT, text("maint-title"));
+        browser.findElement(By.id("maint-ok")).click();
+        waitFor(() -> text("maint-progress").equals("hierarchy \"" + ROOT + "\" is out of maintenance mode"));
+        waitFor(() -> attribute(By.cssSelector("tr[data-resource='" + ROOT + "']"), "data-maintenance").equals("false"));
+        waitFor(() -> !browser.findElement(By.id("maint-banner")).isDisplayed());
+        waitFor(() -> badges().isEmpty());
+    }
+
+    @Test
+    @Order(6)
     void theLogsViewShowsTheChosenLog() throws IOException {
         browser.findElement(By.id("btn-logs")).click();
         new Select(browser.findElement(By.id("logs-type"))).selectByVisibleText("GUI");
@@ -161,7 +195,7 @@ class GuiBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anAdministratorChangesTheShutdownStrategyAndItSurvivesADaemonRestart() throws Exception {
         browser.get(cluster.url());
         login("admin", "admin-pw");
@@ -185,7 +219,7 @@ class GuiBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aCrashedServerTurnsDead() throws Exception {
         waitFor(() -> serverHealth("n2").contains("Alive"));
         cluster.crash(1);
@@ -287,6 +321,23 @@ class GuiBrowserTest {
             return browser.findElement(By.cssSelector("th.server[data-server='" + server + "']")).getText();
         } catch (RuntimeException e) {
             return "";
+        }
+    }
+
+    private static String buttonText(By by) {
+        try {
+            return browser.findElement(by).getText();
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** The maintenance badges in the table, as shown (upper case by the style). */
+    private static List<String> badges() {
+        try {
+            return browser.findElements(By.cssSelector("#status .maint-badge")).stream().map(WebElement::getText).toList();
+        } catch (RuntimeException e) {
+            return List.of("?");
         }
     }
 

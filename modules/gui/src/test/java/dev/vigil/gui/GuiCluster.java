@@ -44,6 +44,11 @@ final class GuiCluster implements AutoCloseable {
     private final ServerBinding binding;
 
     GuiCluster() throws Exception {
+        this("");
+    }
+
+    /** With {@code moreHierarchies} (HOCON objects on the generic marker scripts) after the usual one. */
+    GuiCluster(String moreHierarchies) throws Exception {
         dir = Files.createTempDirectory("vigil-gui-test");
         Path bin = Files.createDirectories(dir.resolve("home/bin"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -56,7 +61,7 @@ final class GuiCluster implements AutoCloseable {
         List<Integer> clusterPorts = TestSupport.freePorts(2);
         List<Integer> adminPorts = TestSupport.freePorts(2);
         for (int i = 0; i < 2; i++) {
-            configs[i] = TestSupport.config(dir, "n" + (i + 1), clusterPorts, adminPorts.get(i));
+            configs[i] = TestSupport.config(dir, "n" + (i + 1), clusterPorts, adminPorts.get(i), "", moreHierarchies);
         }
         for (int i = 0; i < 2; i++) {
             String token = AdminToken.generate();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * The REST API of a real GUI server on a real two-server cluster: every route of openapi.json
  * answers with a documented status and the documented shape; no session → 401 and nothing
  * changes; roles, CSRF and origin checks; wrong passwords slowed down and logged; errors in words.
+ * Maintenance mode's routes in depth: {@link MaintenanceApiTest}.
  */
 class RestApiTest {
     private static final String TAG = URLEncoder.encode(GuiCluster.ROOT, StandardCharsets.UTF_8);
@@ -66,6 +67,9 @@ class RestApiTest {
                 new String[] {"/api/v1/hierarchies/" + TAG + "/in-service", "{\"server\": \"n1\"}"});
         s.put("post /api/v1/hierarchies/{tag}/out-of-service",
                 new String[] {"/api/v1/hierarchies/" + TAG + "/out-of-service", "{\"server\": \"n2\"}"});
+        s.put("post /api/v1/hierarchies/{tag}/maintenance",
+                new String[] {"/api/v1/hierarchies/" + TAG + "/maintenance", "{\"maintenance\": \"off\"}"});
+        s.put("post /api/v1/maintenance", new String[] {"/api/v1/maintenance", "{\"maintenance\": \"off\"}"});
         s.put("get /api/v1/resources", new String[] {"/api/v1/resources", null});
         s.put("get /api/v1/events", new String[] {"/api/v1/events?limit=20", null});
         s.put("get /api/v1/logs", new String[] {"/api/v1/logs?type=LCD&lines=10", null});

@@ -4,6 +4,7 @@ import dev.vigil.core.ResourceState;
 import dev.vigil.core.ServerState;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.core.status.HierarchyInfo;
+import dev.vigil.core.status.PlacementStatus;
 import dev.vigil.core.status.ResourceStatus;
 import dev.vigil.core.status.ServerStatus;
 import java.time.ZoneId;
@@ -13,11 +14,11 @@ import java.util.Optional;
 
 /**
  * Each hierarchy across every server that may run it, and the warnings an operator must not
- * miss: a hierarchy in service on no live server (the manual's FAQ, where it sat StandBy/Failed
- * everywhere) or on more than one, and every failed (OSF) resource on a live server with its
- * last error — the reason it is not running. A hierarchy's state on a server is its root's state
- * there; it counts as in service only on a server that is ALIVE now (a dead server's last report
- * may still say ISP).
+ * miss: a hierarchy in maintenance mode (nothing protects it), in service on no live server (the
+ * manual's FAQ, where it sat StandBy/Failed everywhere) or on more than one, and every failed
+ * (OSF) resource on a live server with its last error — the reason it is not running. A
+ * hierarchy's state on a server is its root's state there; it counts as in service only on a
+ * server that is ALIVE now (a dead server's last report may still say ISP).
  */
 public final class ClusterSummary {
     private static final String INDENT = "    ";
@@ -44,6 +45,7 @@ public final class ClusterSummary {
                         "(" + root.state().guiWord() + ")", reason);
             }
             table.lines().forEach(l -> out.add(INDENT + l));
+            maintenance(status, h).ifPresent(w -> out.add(INDENT + w));
             warning(status, h).ifPresent(w -> out.add(INDENT + w));
             failures(status, h).forEach(w -> out.add(INDENT + w));
         }
@@ -57,6 +59,7 @@ public final class ClusterSummary {
     public List<String> warnings(ClusterStatus status, Optional<String> rootTag) {
         List<String> out = new ArrayList<>();
         for (HierarchyInfo h : StatusFacts.hierarchies(status, rootTag)) {
+            maintenance(status, h).ifPresent(out::add);
             warning(status, h).ifPresent(out::add);
             out.addAll(failures(status, h));
         }
@@ -80,6 +83,13 @@ public final class ClusterSummary {
                     + age + " and remote exec to it fails"));
         }
         return out;
+    }
+
+    /** Maintenance mode (cluster-wide, as the placement records it): nothing protects the hierarchy until it ends. */
+    private static Optional<String> maintenance(ClusterStatus status, HierarchyInfo h) {
+        return status.placement(h.tag()).filter(PlacementStatus::maintenance).map(p -> "*** WARNING: hierarchy "
+                + h.tag() + " is in maintenance mode: checks, local recovery and failover are suspended"
+                + " ('vigil maintenance off " + h.tag() + "' ends it)");
     }
 
     private Optional<String> warning(ClusterStatus status, HierarchyInfo h) {

@@ -19,6 +19,17 @@ class ClusterSummaryTest {
     }
 
     @Test
+    void aHierarchyInMaintenanceModeIsFlaggedWithHowToEndIt() {
+        String warning = "*** WARNING: hierarchy powergres-/share/data is in maintenance mode: checks, local recovery and"
+                + " failover are suspended ('vigil maintenance off powergres-/share/data' ends it)";
+        assertEquals(List.of(warning), summary.warnings(StatusFixtures.pgInMaintenance(), Optional.of(StatusFixtures.PG)));
+        List<String> lines = summary.lines(StatusFixtures.pgInMaintenance(), Optional.of(StatusFixtures.PG));
+        assertEquals("    " + warning, lines.get(lines.size() - 1));
+        assertEquals(List.of(), summary.warnings(StatusFixtures.threeServers(), Optional.of(StatusFixtures.PG)),
+                "not in maintenance mode: no warning");
+    }
+
+    @Test
     void aFailedChildIsNamedWithItsLastErrorWhenTheRootIsOnlyOutOfService() {
         assertEquals(List.of(
                 "Hierarchy powergres-/share/data:",

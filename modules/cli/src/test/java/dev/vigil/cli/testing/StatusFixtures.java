@@ -7,6 +7,7 @@ import dev.vigil.core.ShutdownStrategy;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.core.status.CommPathStatus;
 import dev.vigil.core.status.HierarchyInfo;
+import dev.vigil.core.status.PlacementStatus;
 import dev.vigil.core.status.ResourceInfo;
 import dev.vigil.core.status.ResourceStatus;
 import dev.vigil.core.status.ServerStatus;
@@ -62,6 +63,14 @@ public final class StatusFixtures {
                         path("n2", "10.200.0.3", "10.200.0.2", CommPathState.ALIVE, 0)),
                 resources(ResourceState.OSU, ELSEWHERE, ResourceState.ISP, OK));
         return new ClusterStatus("n1", "vigil", NOW, List.of(n1, n2, n3), List.of(pg, batch));
+    }
+
+    /** {@link #threeServers()} with the PostgreSQL hierarchy in maintenance mode (still in service on n1). */
+    public static ClusterStatus pgInMaintenance() {
+        ClusterStatus s = threeServers();
+        return new ClusterStatus(s.local(), s.cluster(), s.generatedAt(), s.servers(), s.hierarchies(), List.of(
+                new PlacementStatus(PG, "n1", 4, "no placement decisions for " + PG + ": it is in maintenance mode", true),
+                new PlacementStatus(BATCH, null, 3, "app-batch cannot be restored on n2", false)));
     }
 
     /** A two-server cluster where both servers report the hierarchy in service. */

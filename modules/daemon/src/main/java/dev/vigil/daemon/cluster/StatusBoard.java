@@ -19,6 +19,7 @@ import dev.vigil.core.status.ServerStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,9 +217,28 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
 
     private Behavior<Command> onGetStatus(GetStatus msg) {
         List<ServerStatus> servers = config.cluster().servers().stream().map(this::serverStatus).toList();
-        msg.replyTo().tell(new ClusterStatus(self, config.cluster().name(), Instant.now(), servers, hierarchies,
-                List.copyOf(placements.values())));
+        List<PlacementStatus> shown = config.hierarchies().stream().map(h -> Optional.ofNullable(placements.get(h.tag()))
+                .or(() -> h.priorities().containsKey(self) ? Optional.empty() : placementOfOthers(h)))
+                .flatMap(Optional::stream).toList();
+        msg.replyTo().tell(new ClusterStatus(self, config.cluster().name(), Instant.now(), servers, hierarchies, shown));
         return this;
+    }
+
+    /**
+     * The placement of a hierarchy this server does not run (a witness, or a server outside its
+     * priorities), so that its status and the GUI on it still show the owner and maintenance
+     * mode: the newest record the servers that run it published (the highest generation wins,
+     * as in the placement itself).
+     */
+    private Optional<PlacementStatus> placementOfOthers(HierarchyConfig h) {
+        Optional<ServerReport> best = peers.values().stream().filter(r -> r.claims().containsKey(h.tag()))
+                .max(Comparator.comparing(r -> r.claim(h.tag()), Claim.order(h.priorities())));
+        return best.map(r -> {
+            Claim c = r.claim(h.tag());
+            return new PlacementStatus(h.tag(), c.owner().owner().orElse(null), c.owner().generation(),
+                    self + " does not run this hierarchy: the record of " + r.server() + ", which does",
+                    c.maintenance());
+        });
     }
 
     private Behavior<Command> onGetReports(GetReports msg) {

@@ -152,8 +152,7 @@ class FailoverSimulationTest {
         HttpResponse<String> on = maintenance(1, "on");
         assertEquals(200, on.statusCode(), on.body());
         assertEquals("{\"message\":\"hierarchy \\\"" + TAG + "\\\" is in maintenance mode\"}", on.body());
-        TestSupport.await("n1 knows", SimCluster.SETTLE, () -> TestSupport.status(c.daemons[0].system()).placement(TAG)
-                .map(p -> p.maintenance()).orElse(false));
+        TestSupport.await("n1 knows", SimCluster.SETTLE, () -> maintenanceShownBy(0));
         Thread.sleep(500);
         c.world.breakResource("n1", "fs-/share");
         Thread.sleep(4000);
@@ -166,11 +165,19 @@ class FailoverSimulationTest {
         assertTrue(c.count("n1", "recover") > 0, "health checked again when maintenance ended");
     }
 
+    /** Maintenance mode as the status of server {@code n} shows it (false when it shows no placement). */
+    private boolean maintenanceShownBy(int n) {
+        return TestSupport.status(c.daemons[n].system()).placement(TAG).map(p -> p.maintenance()).orElse(false);
+    }
+
     @Test
     void leavingMaintenanceModeNeverRestartsAHealthyHierarchy() throws Exception {
         assertEquals(200, maintenance(0, "on").statusCode());
+        TestSupport.await("the witness n3, which does not run the hierarchy, shows maintenance mode", SimCluster.SETTLE,
+                () -> maintenanceShownBy(2));
         Thread.sleep(2000);
         assertEquals(200, maintenance(0, "off").statusCode());
+        TestSupport.await("the witness shows maintenance mode over", SimCluster.SETTLE, () -> !maintenanceShownBy(2));
         Thread.sleep(3000);
         assertEquals(Set.of("n1"), c.world.runningOn(TAG));
         assertEquals(1, c.count("n1", "restore") / 3, "only the first restore of its three resources");

@@ -7,6 +7,7 @@ import dev.vigil.core.config.ServerConfig;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.core.status.CommPathStatus;
+import dev.vigil.core.status.PlacementStatus;
 import dev.vigil.core.status.ResourceStatus;
 import dev.vigil.core.status.ServerStatus;
 import dev.vigil.daemon.api.AdminApi;
@@ -376,6 +377,11 @@ public final class JmxView implements AutoCloseable {
             ServerStatus where = owner(h.tag()).or(() -> serverStatus(config.serverName())).orElse(null);
             ResourceStatus root = where == null ? null : where.resources().get(h.tag());
             return root == null ? "" : root.reason();
+        }
+
+        @Override
+        public boolean isMaintenance() {
+            return status().placement(h.tag()).map(PlacementStatus::maintenance).orElse(false);
         }
 
         @Override

@@ -86,6 +86,12 @@ public final class VigilMXBeans {
         String getReason();
 
         /**
+         * True while the hierarchy is in maintenance mode, cluster-wide ({@code vigil maintenance
+         * on}): no checks, no local recovery, no failover; its resources are left as they are.
+         */
+        boolean isMaintenance();
+
+        /**
          * Brings the hierarchy in service on {@code server} (perform_action -a restore there): on
          * this server through its hierarchy supervisor, on another through remote execution.
          * Returns what happened, one sentence; a refused or failed switchover is an exception

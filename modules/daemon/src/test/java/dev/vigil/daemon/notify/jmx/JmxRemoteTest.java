@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Test;
  * The MBeans of a real daemon (n1 of a two-server cluster whose n2 is not running; n1 may run the
  * hierarchy alone because it holds the disk lease, on a loop device) read and
  * driven through a real JMX remote connection to its connector on 127.0.0.1: attributes follow
- * the status board, the out-of-service and switchover operations move the hierarchy, local
- * recovery shows in the counters, and everything is gone when the daemon stops.
+ * the status board (maintenance mode included), the out-of-service and switchover operations
+ * move the hierarchy, local recovery shows in the counters, and everything is gone when the
+ * daemon stops.
  */
 class JmxRemoteTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -158,6 +159,15 @@ class JmxRemoteTest {
             assertEquals(409, toDeadServer.statusCode());
             assertTrue(toDeadServer.body().contains("switchover of hierarchy 'pg' to n2 failed: perform_action -t pg -a "
                     + "restore on n2 could not run: "), toDeadServer.body());
+
+            assertFalse(pg.isMaintenance());
+            HttpResponse<String> on = TestSupport.http("POST", admin, "/v1/hierarchies/pg/maintenance", "token",
+                    "{\"maintenance\": \"on\"}");
+            assertEquals(200, on.statusCode(), on.body());
+            TestSupport.await("maintenance mode in the hierarchy's bean", WAIT, pg::isMaintenance);
+            assertEquals(200, TestSupport.http("POST", admin, "/v1/hierarchies/pg/maintenance", "token",
+                    "{\"maintenance\": \"off\"}").statusCode());
+            TestSupport.await("maintenance mode over in the hierarchy's bean", WAIT, () -> !pg.isMaintenance());
 
             Files.delete(dir.resolve("n1").resolve("markers").resolve(IP));
             try {
