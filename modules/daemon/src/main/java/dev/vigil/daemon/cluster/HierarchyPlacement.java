@@ -258,6 +258,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                 request.map(s -> new dev.vigil.core.placement.SwitchoverRequest(s)), maintenance,
                 operatorRemoval.orElse(merged.removedByOperator()), false);
         Decision d = PlacementPolicy.decide(input);
+        lease.ifPresent(l -> l.successorOf(facts.successorOf(input)));
         boolean removed = operatorRemoval.orElse(merged.removedByOperator());
         boolean newRecord = d.ownerChanged() || operatorRemoval.isPresent() && removed != merged.removedByOperator()
                 || maintenance != merged.maintenance();
@@ -532,6 +533,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             leaseHeld = true;
             lostEntitlement = Optional.empty();
             log.leaseAcquired(hierarchy.tag(), a.generation());
+            return onTick(); // a takeover waits for nothing else now
         } else if (msg.event() instanceof LeaseKeeper.NotHeld n) {
             leaseHeld = false;
             log.leaseNotHeld(hierarchy.tag(), n.reason());

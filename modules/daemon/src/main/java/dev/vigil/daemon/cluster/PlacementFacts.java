@@ -7,6 +7,8 @@ import dev.vigil.core.placement.Claim;
 import dev.vigil.core.placement.Decision;
 import dev.vigil.core.placement.HierarchyReport;
 import dev.vigil.core.placement.OwnerRecord;
+import dev.vigil.core.placement.PlacementInput;
+import dev.vigil.core.placement.PlacementPolicy;
 import dev.vigil.core.placement.ServerView;
 import dev.vigil.core.placement.Shutdown;
 import dev.vigil.core.placement.Step;
@@ -116,6 +118,26 @@ final class PlacementFacts {
         boolean fromTheDead = current.owner().filter(o -> !o.equals(self)
                 && facts.states().getOrDefault(o, ServerState.DEAD) != ServerState.ALIVE).isPresent();
         return toMe && fromTheDead && d.step(self) != Step.RESTORE;
+    }
+
+    /**
+     * With a disk lease: the owner this server would take the hierarchy over from if the owner's
+     * server died now (the policy asked with that owner DEAD and fenced), so that its lease keeper
+     * can start acquiring as soon as the owner misses renewals. Empty when the hierarchy would go
+     * elsewhere, or nowhere.
+     */
+    Optional<String> successorOf(PlacementInput input) {
+        Optional<String> owner = input.owner().owner().filter(o -> !o.equals(self));
+        if (!leaseMode || owner.isEmpty() || input.maintenance() || input.operatorRemoved()) {
+            return Optional.empty();
+        }
+        List<ServerView> views = input.servers().stream().map(v -> !v.name().equals(owner.get()) ? v
+                : new ServerView(v.name(), ServerState.DEAD, v.commPaths(), false, true, v.report(), v.failure(),
+                        v.shutdown(), false)).toList();
+        Decision hypothetical = PlacementPolicy.decide(new PlacementInput(input.hierarchy(), views, input.owner(),
+                Optional.empty(), input.maintenance(), input.operatorRemoved(), input.misconfiguredFailsOver()));
+        return hypothetical.owner().filter(self::equals).isPresent() && hypothetical.step(self) == Step.RESTORE
+                ? owner : Optional.empty();
     }
 
     /** Strict majority of the configured servers ALIVE as seen from here (a lone server always). */

@@ -48,9 +48,21 @@ final class StepRunner {
         Behavior<Command> after(List<ResourceActor.Outcome> outcomes);
     }
 
-    /** One request to one resource, answered with an {@link ResourceActor.Outcome} within {@code timeout}. */
+    /**
+     * One request to one resource, answered with an {@link ResourceActor.Outcome} within {@code timeout};
+     * {@code withPrevious}: sent together with the step before it (resources that do not depend on
+     * each other are restored at the same time), the next one waiting for both answers.
+     */
     record Step(String tag, Function<ActorRef<ResourceActor.Outcome>, ResourceActor.Command> request, Duration timeout,
-                boolean starts) {
+                boolean starts, boolean withPrevious) {
+        Step(String tag, Function<ActorRef<ResourceActor.Outcome>, ResourceActor.Command> request, Duration timeout,
+             boolean starts) {
+            this(tag, request, timeout, starts, false);
+        }
+
+        Step together() {
+            return new Step(tag, request, timeout, starts, true);
+        }
     }
 
     /** Beyond the kit's own time limit, for the actor's messages. */
@@ -68,6 +80,10 @@ final class StepRunner {
     private String current;
     private final Deque<Step> pending = new ArrayDeque<>();
     private final List<ResourceActor.Outcome> outcomes = new ArrayList<>();
+    /** Answers still awaited from the steps sent together. */
+    private int inFlight;
+    /** Whether a step of those sent together failed. */
+    private boolean batchFailed;
     private boolean stopAtFailure;
     private Then then;
     /** Asked before every step that starts something: empty = go on, else why this server may not (stale owner). */
@@ -155,6 +171,8 @@ final class StepRunner {
         pending.clear();
         pending.addAll(steps);
         outcomes.clear();
+        inFlight = 0;
+        batchFailed = false;
         this.stopAtFailure = stopAtFailure;
         this.then = then;
         return next();
@@ -163,38 +181,50 @@ final class StepRunner {
     Behavior<Command> onStepDone(StepDone done) {
         note(done.outcome().tag(), done.outcome().status());
         outcomes.add(done.outcome());
-        return next();
+        batchFailed |= !done.outcome().succeeded();
+        inFlight--;
+        return inFlight > 0 ? Behaviors.same() : next();
     }
 
     private Behavior<Command> next() {
-        boolean failed = !outcomes.isEmpty() && !outcomes.get(outcomes.size() - 1).succeeded();
-        if (pending.isEmpty() || (stopAtFailure && failed)) {
+        if (pending.isEmpty() || (stopAtFailure && batchFailed)) {
             Then t = then;
             List<ResourceActor.Outcome> all = List.copyOf(outcomes);
             pending.clear();
             then = null;
             return t.after(all);
         }
-        Step step = pending.poll();
+        batchFailed = false;
+        List<Step> batch = new ArrayList<>(List.of(pending.poll()));
+        while (!pending.isEmpty() && pending.peek().withPrevious()) {
+            batch.add(pending.poll());
+        }
+        inFlight = batch.size();
+        batch.forEach(this::send);
+        return Behaviors.same();
+    }
+
+    private void send(Step step) {
         Optional<String> refused = step.starts() ? mayStart.get() : Optional.empty();
         if (refused.isPresent()) {
             ctx.getSelf().tell(new StepDone(new ResourceActor.Outcome(step.tag(), status(step.tag()),
                     Optional.of(new Failure(FailureKind.NOT_AVAILABLE_HERE, refused.get())))));
-            return Behaviors.same();
+            return;
         }
         ctx.ask(ResourceActor.Outcome.class, resources.get(step.tag()), step.timeout(), step.request()::apply,
                 (outcome, error) -> new StepDone(outcome != null ? outcome : new ResourceActor.Outcome(step.tag(),
                         status(step.tag()), Optional.of(new Failure(FailureKind.TIMED_OUT, "resource \"" + step.tag()
                         + "\" did not answer within " + step.timeout().toSeconds() + " s")))));
-        return Behaviors.same();
     }
 
     // ---- whole-hierarchy operations: the how; the supervisor decides when ----
 
-    /** Bottom-up; the first failure stops it, and what it had started is taken out of service again. */
+    /**
+     * Bottom-up, resources that do not depend on each other at the same time (the address while the
+     * disk is mounted); the first failure stops it, and what it had started is taken out of service again.
+     */
     Behavior<Command> restoreHierarchy(HierarchyAction action, String why, Consumer<ActionOutcome> reply) {
-        return run(hierarchy.restoreOrder().stream().filter(r -> !stateOf(r.tag()).inService())
-                .map(r -> restore(r.tag())).toList(), true, outcomes -> {
+        return run(restoreSteps(), true, outcomes -> {
             Optional<ResourceActor.Outcome> failed = outcomes.stream().filter(o -> !o.succeeded()).findFirst();
             if (failed.isEmpty()) {
                 log.hierarchyInService(hierarchy.tag(), why);
@@ -213,6 +243,24 @@ final class StepRunner {
                         return finish();
                     });
         });
+    }
+
+    /** A restore step per resource not in service, dependencies first; one needing none of the batch before joins it. */
+    private List<Step> restoreSteps() {
+        List<Step> steps = new ArrayList<>();
+        java.util.Set<String> batch = new java.util.HashSet<>();
+        for (ResourceConfig r : hierarchy.restoreOrder()) {
+            if (stateOf(r.tag()).inService()) {
+                continue;
+            }
+            boolean independent = !batch.isEmpty() && r.dependsOn().stream().noneMatch(batch::contains);
+            if (!independent) {
+                batch.clear();
+            }
+            batch.add(r.tag());
+            steps.add(independent ? restore(r.tag()).together() : restore(r.tag()));
+        }
+        return steps;
     }
 
     /** Top-down, every resource, going on after a failed remove; {@code failed}: the resource to leave OSF, and why. */

@@ -170,6 +170,13 @@ class HierarchySupervisorTest {
                 .allMatch(t -> states.containsKey(t) && states.get(t).state() == state));
     }
 
+    /** ip and disk depend on nothing: restored at the same time, in either order; then {@code rest}, in order. */
+    private static void assertRestoredTogetherThen(List<String> actions, String... rest) {
+        assertEquals(java.util.Set.of("restore ip", "restore disk"), java.util.Set.copyOf(actions.subList(0, 2)),
+                actions.toString());
+        assertEquals(List.of(rest), actions.subList(2, actions.size()));
+    }
+
     private String mainLog() {
         return TestSupport.read(logs.resolve(LogType.LOG.fileName()));
     }
@@ -190,7 +197,7 @@ class HierarchySupervisorTest {
                 .toList(), "root first, as status shows it");
         assertTrue(outcome.resources().stream().allMatch(r -> r.state() == ResourceState.ISP
                 && r.reason().equals("restore action has succeeded")), outcome.toString());
-        assertEquals(List.of("restore ip", "restore disk", "restore fs/data", "restore db"), app.actions());
+        assertRestoredTogetherThen(app.actions(), "restore fs/data", "restore db");
 
         ActionOutcome removed = perform(supervisor, HierarchyAction.REMOVE, "fs/data").getValue();
         assertTrue(removed.succeeded(), removed.toString());
@@ -198,6 +205,21 @@ class HierarchySupervisorTest {
         assertEquals(List.of("remove db", "remove fs/data", "remove disk", "remove ip"), app.actions().subList(4, 8));
         assertTrue(removed.resources().stream().allMatch(r -> r.state() == ResourceState.OSU
                 && r.reason().equals("taken out of service by the operator (remove)")), removed.toString());
+    }
+
+    @Test
+    void resourcesThatDoNotDependOnEachOtherAreRestoredAtTheSameTime() {
+        ActorRef<HierarchySupervisor.Command> supervisor = startOutOfService();
+        app.slowRestore();
+        assertTrue(perform(supervisor, HierarchyAction.RESTORE, "db").getValue().succeeded());
+        long[] ip = app.restoreSpan("ip");
+        long[] disk = app.restoreSpan("disk");
+        long[] fs = app.restoreSpan("fs/data");
+        long[] db = app.restoreSpan("db");
+        assertTrue(disk[0] < ip[1] && ip[0] < disk[1], "ip and disk overlap: ip " + ip[0] + ".." + ip[1] + ", disk "
+                + disk[0] + ".." + disk[1]);
+        assertTrue(fs[0] >= disk[1], "fs/data starts after disk, its dependency, is up");
+        assertTrue(db[0] >= fs[1] && db[0] >= ip[1], "db starts after both its dependencies are up");
     }
 
     @Test
@@ -210,8 +232,8 @@ class HierarchySupervisorTest {
         assertTrue(outcome.message().startsWith("restore of resource \"fs/data\" failed: restore script "), outcome.message());
         assertTrue(outcome.message().endsWith("exited 1; what had been started was taken out of service again"),
                 outcome.message());
-        assertEquals(List.of("restore ip", "restore disk", "restore fs/data", "remove fs/data", "remove disk", "remove ip"),
-                app.actions(), "db never starts; fs/data's leftovers, then disk and ip go again, top-down");
+        assertRestoredTogetherThen(app.actions(), "restore fs/data", "remove fs/data", "remove disk", "remove ip");
+        // db never starts; fs/data's leftovers, then disk and ip go again, top-down
         Map<String, ActionOutcome.Resource> after = byTag(outcome);
         assertEquals(ResourceState.OSF, after.get("fs/data").state());
         assertTrue(after.get("fs/data").reason().startsWith("restore failed: restore script "), after.toString());

@@ -18,6 +18,7 @@ final class ScriptedApp {
     private final Path markers;
     private final Path switches;
     private final Path actionsLog;
+    private final Path spansLog;
 
     ScriptedApp(Path dir) {
         try {
@@ -28,11 +29,13 @@ final class ScriptedApp {
             throw new UncheckedIOException(e);
         }
         actionsLog = dir.resolve("actions.log");
+        spansLog = dir.resolve("spans.log");
         String head = "t=$(printf %s \"$2\" | tr / _)\n";
         String logged = "echo \"%s $2\" >> \"" + actionsLog + "\"\n[ -e \"" + switches + "/slow-%s\" ] && sleep 1\n"
                 + "[ -e \"" + switches + "/fail-%s-$t\" ] && exit 1\n";
-        TestSupport.script(scripts.resolve("restore"), head + logged.formatted("restore", "restore", "restore")
-                + "touch \"" + markers + "/$t\"\n");
+        TestSupport.script(scripts.resolve("restore"), head + "echo \"start $2 $(date +%s%N)\" >> \"" + spansLog + "\"\n"
+                + logged.formatted("restore", "restore", "restore") + "touch \"" + markers + "/$t\"\n"
+                + "echo \"end $2 $(date +%s%N)\" >> \"" + spansLog + "\"\n");
         TestSupport.script(scripts.resolve("remove"), head + logged.formatted("remove", "remove", "remove")
                 + "rm -f \"" + markers + "/$t\"\n");
         TestSupport.script(scripts.resolve("recover"), head + logged.formatted("recover", "recover", "recover")
@@ -64,6 +67,23 @@ final class ScriptedApp {
     /** Every recover script run takes a second. */
     void slowRecovery() {
         write(switches.resolve("slow-recover"));
+    }
+
+    /** Every restore script run takes a second. */
+    void slowRestore() {
+        write(switches.resolve("slow-restore"));
+    }
+
+    /** When the restore of {@code tag} started and ended (System time in ns, from the script's {@code date}). */
+    long[] restoreSpan(String tag) {
+        long[] span = new long[2];
+        for (String line : TestSupport.read(spansLog).lines().toList()) {
+            String[] f = line.split(" ");
+            if (f[1].equals(tag)) {
+                span[f[0].equals("start") ? 0 : 1] = Long.parseLong(f[2]);
+            }
+        }
+        return span;
     }
 
     /** The resource stops running behind Vigil's back: its check fails. */
