@@ -72,6 +72,14 @@ public final class LeaseKeeper implements AutoCloseable {
     private volatile java.util.Set<String> expiredHolders = java.util.Set.of();
     /** The holder this server takes the lease over from when it stops renewing (named by the placement), or null. */
     private volatile String successorOf;
+    /**
+     * Servers whose slot this server has seen change: a holder that stops renewing is one of them. A
+     * slot left HELD by a previous run of a server (powered off while holding) has never changed
+     * here; it expires like any other, but its server — perhaps just starting again — is not taken
+     * for a holder that stopped (lease thread only).
+     */
+    private final java.util.Set<String> renewing = new java.util.HashSet<>();
+    private final java.util.Map<String, String> firstSeen = new java.util.HashMap<>();
     /** Slots as last observed (lease thread only). */
     private java.util.List<dev.vigil.guard.lease.SlotView> observed = java.util.List.of();
     /** When a lease taken over as successor was acquired, while the placement has not wanted it yet; 0 when not. */
@@ -160,16 +168,27 @@ public final class LeaseKeeper implements AutoCloseable {
     }
 
     /**
-     * A standby's observation. A holder whose slot has stayed unchanged for the lease timeout has
-     * stopped renewing, and its guard has fenced it (renew-timeout + fence-timeout + margin fit in
-     * the lease timeout): for this hierarchy it is as good as dead, whatever the network says.
+     * A standby's observation. A holder seen renewing whose slot has then stayed unchanged for the
+     * lease timeout has stopped renewing, and its guard has fenced it (renew-timeout + fence-timeout
+     * + margin fit in the lease timeout): for this hierarchy it is as good as dead, whatever the
+     * network says.
      */
     private void observe() {
         LeaseOutcome o = lease.observe();
         if (o instanceof LeaseOutcome.Observed seen) {
             observed = seen.slots();
+            for (dev.vigil.guard.lease.SlotView v : seen.slots()) {
+                if (!v.mine() && v.slot() != null && !v.slot().serverName().isEmpty()) {
+                    String content = v.slot().state() + "/" + v.slot().generation() + "/" + v.slot().counter();
+                    String before = firstSeen.putIfAbsent(v.slot().serverName(), content);
+                    if (before != null && !before.equals(content)) {
+                        renewing.add(v.slot().serverName());
+                    }
+                }
+            }
             expiredHolders = seen.slots().stream()
-                    .filter(v -> !v.mine() && v.slot() != null && v.slot().state() == SlotState.HELD && v.expired())
+                    .filter(v -> !v.mine() && v.slot() != null && v.slot().state() == SlotState.HELD && v.expired()
+                            && renewing.contains(v.slot().serverName()))
                     .map(v -> v.slot().serverName()).collect(java.util.stream.Collectors.toUnmodifiableSet());
         }
     }
@@ -184,7 +203,7 @@ public final class LeaseKeeper implements AutoCloseable {
         long suspectAfter = timings.renewInterval().toMillis() * SUSPECT_AFTER_RENEWALS;
         boolean suspect = holder != null && observed.stream().anyMatch(v -> !v.mine() && v.slot() != null
                 && v.slot().state() == SlotState.HELD && v.slot().serverName().equals(holder)
-                && v.staleForMillis() >= suspectAfter);
+                && renewing.contains(holder) && v.staleForMillis() >= suspectAfter);
         if (!suspect) {
             return;
         }

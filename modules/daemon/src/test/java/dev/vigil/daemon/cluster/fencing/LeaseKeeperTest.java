@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two servers' lease keepers on one real loop device, at the default lease clocks: the holder's
- * successor takes the lease right at the holder's expiry (never before it), a server that is no
- * successor only observes the expiry, and a lease taken as successor that the placement never
- * wants is let go again.
+ * successor takes the lease right at the holder's expiry (never before it), a slot left HELD by a
+ * previous run is no holder that stopped, a server that is no successor only observes the expiry,
+ * and a lease taken as successor that the placement never wants is let go again.
  */
 class LeaseKeeperTest {
     private static final LeaseTimings T = LeaseTimings.DEFAULTS;
@@ -102,9 +102,24 @@ class LeaseKeeperTest {
     }
 
     @Test
+    void aSlotLeftHeldByAPreviousRunIsNoHolderThatStopped() throws Exception {
+        LeaseKeeper old = n1Holding();
+        powerOff(old);
+        // n1 was powered off while holding; n2 starts later and sees n1's slot HELD, never changing:
+        // n1 may be just starting again, and its next acquisition overwrites the slot.
+        LeaseKeeper n2 = keeper("n2", 1, 10, n2Events);
+        n2.successorOf(Optional.of("n1"));
+        Thread.sleep(T.leaseTimeout().toMillis() * 3);
+        assertFalse(n2.holds(), "no takeover from a slot never seen renewing");
+        assertNull(n2Events.poll());
+        assertEquals(Set.of(), n2.expiredHolders());
+    }
+
+    @Test
     void aServerThatIsNoSuccessorOnlyObservesTheExpiry() throws Exception {
         LeaseKeeper n1 = n1Holding();
         LeaseKeeper n2 = keeper("n2", 1, 10, n2Events);
+        Thread.sleep(500); // n2 sees n1 renew
         powerOff(n1);
         TestSupport.await("n2 sees n1's lease expired", Duration.ofSeconds(5), () -> n2.expiredHolders().contains("n1"));
         Thread.sleep(T.acquireWait().toMillis() * 3);
@@ -117,6 +132,7 @@ class LeaseKeeperTest {
         LeaseKeeper n1 = n1Holding();
         LeaseKeeper n2 = keeper("n2", 1, 10, n2Events);
         n2.successorOf(Optional.of("n1"));
+        Thread.sleep(500); // n2 sees n1 renew
         powerOff(n1);
         assertInstanceOf(LeaseKeeper.Acquired.class, n2Events.poll(5, TimeUnit.SECONDS));
         n2.successorOf(Optional.empty());
@@ -133,6 +149,7 @@ class LeaseKeeperTest {
         LeaseKeeper n1 = n1Holding();
         LeaseKeeper n2 = keeper("n2", 1, 10, n2Events);
         n2.successorOf(Optional.of("n1"));
+        Thread.sleep(500); // n2 sees n1 renew
         powerOff(n1);
         assertInstanceOf(LeaseKeeper.Acquired.class, n2Events.poll(5, TimeUnit.SECONDS));
         n2.want(true);
