@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every program in the distribution's bin/ has a manual page in man/man8 that man(1) renders
- * without a warning, and prints its usage with --help (product spec F10).
+ * without a warning, and prints its usage with --help (product spec F10); so does every other
+ * page there (a subcommand's own page).
  */
 class CommandDocsIT {
     private final Path home = Path.of(System.getProperty("vigil.dist", "../deploy/target/vigil-0.1.0-SNAPSHOT"));
@@ -38,6 +39,23 @@ class CommandDocsIT {
             assertEquals("0", out[0], program + ": " + out[2]);
             assertEquals("", out[2], program + ": man --warnings complains");
             assertTrue(out[1].contains(program), program + ": " + out[1]);
+        }
+    }
+
+    /** Pages of no program of their own, such as vigil-demo.8 for {@code vigil demo}, render cleanly too. */
+    @Test
+    void everyOtherManualPageRendersWithoutWarnings() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/man")), "needs man(1) (Debian package man-db)");
+        List<String> programs = programs();
+        List<Path> pages;
+        try (Stream<Path> files = Files.list(home.resolve("man/man8"))) {
+            pages = files.filter(p -> !programs.contains(p.getFileName().toString().replaceFirst("\\.8$", ""))).toList();
+        }
+        assertTrue(pages.contains(home.resolve("man/man8/vigil-demo.8")), pages::toString);
+        for (Path page : pages) {
+            String[] out = run(List.of("man", "--warnings", "-P", "cat", "-l", page.toString()));
+            assertEquals("0", out[0], page + ": " + out[2]);
+            assertEquals("", out[2], page + ": man --warnings complains");
         }
     }
 

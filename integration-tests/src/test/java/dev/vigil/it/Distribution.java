@@ -31,6 +31,11 @@ public final class Distribution {
         return new Distribution(home);
     }
 
+    /** The installation's directory (bin/, lib/, man/ …). */
+    public Path home() {
+        return home;
+    }
+
     /** Output and exit code of one command. */
     public record Result(int exitCode, String output) {
     }

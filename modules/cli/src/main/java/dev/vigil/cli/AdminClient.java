@@ -60,7 +60,11 @@ public final class AdminClient {
 
     /** GET /v1/status as JSON text, or the failure every status command reports. */
     public String statusJson() {
-        AdminReply reply = get(STATUS);
+        return statusJson(REQUEST_TIMEOUT);
+    }
+
+    private String statusJson(Duration timeout) {
+        AdminReply reply = get(STATUS, timeout);
         if (reply instanceof Answered a) {
             return a.body();
         }
@@ -69,7 +73,12 @@ public final class AdminClient {
 
     /** GET /v1/status parsed, or the failure every status command reports. */
     public ClusterStatus status() {
-        String body = statusJson();
+        return status(REQUEST_TIMEOUT);
+    }
+
+    /** The same, for a caller that polls and would rather miss an answer than wait long for it. */
+    public ClusterStatus status(Duration timeout) {
+        String body = statusJson(timeout);
         try {
             ClusterStatus status = RecordJson.read(body, ClusterStatus.class);
             if (status == null || status.local() == null || status.servers() == null || status.hierarchies() == null) {

@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,8 +56,24 @@ public final class DaemonPid {
         if (handle.isEmpty()) {
             return false;
         }
-        Optional<String> commandLine = handle.get().info().commandLine();
+        Optional<String> commandLine = commandLine(handle.get());
         return commandLine.isEmpty() || commandLine.get().contains(VIGIL_MARK);
+    }
+
+    /**
+     * The whole command line from /proc: the JDK's {@code ProcessHandle.Info} cuts it at 4096
+     * bytes, before the main class of a JVM started with a long class path (the fencing guard).
+     */
+    private static Optional<String> commandLine(ProcessHandle process) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            if (raw.length > 0) {
+                return Optional.of(new String(raw, StandardCharsets.UTF_8).replace('\0', ' '));
+            }
+        } catch (IOException e) {
+            // Not readable here (another user's process under hidepid): as the JDK sees it.
+        }
+        return process.info().commandLine();
     }
 
     /** Waits until {@code pid} has exited; false if it is still alive after {@code timeout}. */

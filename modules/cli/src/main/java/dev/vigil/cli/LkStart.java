@@ -5,11 +5,6 @@ import dev.vigil.cli.AdminReply.Failed;
 import dev.vigil.cli.AdminReply.NotRunning;
 import dev.vigil.cli.AdminReply.TokenProblem;
 import dev.vigil.core.config.VigilConfig;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,45 +75,13 @@ public final class LkStart implements Callable<Integer> {
             return startWithSystemd(server, api);
         }
 
-        Path vigild = ctx.vigilHome().orElseThrow(() -> CommandFailure.of(ExitCode.SYSTEM,
-                "VIGIL_HOME is not set; run lkstart from the installation's bin directory")).resolve("bin/vigild");
-        if (!Files.isExecutable(vigild)) {
-            throw CommandFailure.of(ExitCode.SYSTEM, vigild + " is missing or not executable");
+        DaemonLauncher.Launched daemon = DaemonLauncher.launch(DaemonLauncher.vigild(ctx, "lkstart"), configFile, c.stateDir());
+        if (DaemonLauncher.awaitAnswer(daemon, api, Duration.ofSeconds(waitSeconds))) {
+            ctx.out().println("Vigil started on server " + server + " (pid " + daemon.process().pid() + ").");
+            return ExitCode.OK;
         }
-        Path daemonOut = c.stateDir().resolve("daemon.out");
-        long offset;
-        Process process;
-        try {
-            Files.createDirectories(c.stateDir());
-        } catch (IOException e) {
-            throw CommandFailure.of(ExitCode.SYSTEM, "cannot create the state directory " + c.stateDir() + ": "
-                    + IoReason.of(e));
-        }
-        try {
-            offset = Files.exists(daemonOut) ? Files.size(daemonOut) : 0;
-            process = new ProcessBuilder("setsid", vigild.toString(), "--config", configFile.toAbsolutePath().toString())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(daemonOut.toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw CommandFailure.of(ExitCode.SYSTEM, "cannot start " + vigild + ": " + e.getMessage());
-        }
-
-        long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (api.get(AdminClient.STATUS, POLL_TIMEOUT) instanceof Answered) {
-                ctx.out().println("Vigil started on server " + server + " (pid " + process.pid() + ").");
-                return ExitCode.OK;
-            }
-            if (!process.isAlive()) {
-                throw CommandFailure.of(ExitCode.SYSTEM, "the daemon exited with code " + process.exitValue() + ":\n"
-                        + outputSince(daemonOut, offset).stripTrailing());
-            }
-            Sleep.brief();
-        }
-        throw CommandFailure.of(ExitCode.SYSTEM, "the daemon (pid " + process.pid() + ") did not answer on "
-                + api.address() + " within " + waitSeconds + " s; it is still running: see " + daemonOut
+        throw CommandFailure.of(ExitCode.SYSTEM, "the daemon (pid " + daemon.process().pid() + ") did not answer on "
+                + api.address() + " within " + waitSeconds + " s; it is still running: see " + daemon.output()
                 + " and 'lk_log log', or wait longer with -w");
     }
 
@@ -192,16 +155,5 @@ public final class LkStart implements Callable<Integer> {
         throw CommandFailure.of(ExitCode.SYSTEM, "the daemon named in " + DaemonPid.file(c.stateDir()) + " (pid "
                 + pid.getAsLong() + ") is running but its admin API did not answer within " + waitSeconds + " s ("
                 + ((NotRunning) reply).detail() + "); stop it (kill " + pid.getAsLong() + ") before starting Vigil again");
-    }
-
-    /** What the daemon appended to daemon.out since {@code offset}: its words during this start. */
-    private static String outputSince(Path file, long offset) {
-        try (InputStream in = Files.newInputStream(file)) {
-            in.skipNBytes(offset);
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return text.isBlank() ? "(it wrote nothing to " + file + ")" : text;
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.cli.demo.VigilDemo;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -95,7 +96,8 @@ public final class Main {
                     .addSubcommand("shutdown-strategy", new VigilShutdownStrategy(ctx))
                     .addSubcommand("maintenance", new VigilMaintenance(ctx))
                     .addSubcommand("log", renamed(new CommandLine(new LkLog(ctx)), "log"))
-                    .addSubcommand("switchover", new VigilSwitchover(ctx));
+                    .addSubcommand("switchover", new VigilSwitchover(ctx))
+                    .addSubcommand("demo", new VigilDemo(ctx));
             default -> throw new IllegalArgumentException("unknown command " + name);
         };
     }

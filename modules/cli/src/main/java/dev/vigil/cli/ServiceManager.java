@@ -43,6 +43,14 @@ public final class ServiceManager {
         return new ServiceManager(Path.of("/run/systemd/system"), "systemctl", "journalctl");
     }
 
+    /**
+     * One that sees no systemd: for daemons systemd never runs ({@code vigil demo}'s), so that
+     * {@code lkstop} of such a daemon cannot disable the machine's own {@code vigil.service}.
+     */
+    public static ServiceManager none() {
+        return new ServiceManager(Path.of("/dev/null/no-systemd"), "systemctl", "journalctl");
+    }
+
     public boolean systemdRunning() {
         return Files.isDirectory(systemdMarker);
     }

@@ -36,7 +36,7 @@ class MainTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"lkstart", "lkstop", "lcdstatus", "lk_log", "lcdremexec", "lk_configsnmp", "vigil", "vigil check-config",
-            "vigil status", "vigil log", "vigil switchover"})
+            "vigil status", "vigil log", "vigil switchover", "vigil demo"})
     void everyCommandPrintsItsHelpWithExitStatusesAndExits0(String command) {
         Result r = CliRun.of((command + " --help").split(" "));
         assertEquals(0, r.exit(), r::toString);
@@ -50,7 +50,7 @@ class MainTest {
         Result none = CliRun.of("vigil");
         assertEquals(2, none.exit());
         assertTrue(none.err().startsWith("vigil: missing command: one of check-config, status, shutdown-strategy,"
-                + " maintenance, log, switchover\n"), none::toString);
+                + " maintenance, log, switchover, demo\n"), none::toString);
         Result unknown = CliRun.of("vigil", "restart");
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().startsWith("vigil: Unmatched argument at index 0: 'restart'\n"), unknown::toString);

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <li>An optional command prefix (e.g. {@code ip netns exec n1}, {@code nsenter -t PID -n -m})
  * goes in front of every command, so a whole kit can act inside another namespace — the tests
  * and the integration bed use it. JDBC connections are not commands: they leave from the JVM.</li>
- * <li>A command may run as another OS user through {@code runuser -u USER --}.</li>
+ * <li>A command may run as another OS user through {@code runuser -u USER --}; one for the daemon's
+ * own user runs directly (runuser needs root, and a daemon not run by root — {@code vigil demo} as
+ * a user — runs PostgreSQL as itself).</li>
  * <li>Output goes to temporary files, not pipes: a background child that inherits stdout (a
  * script starting a daemon with {@code &}) cannot make the runner wait for it.</li>
  * </ul>
@@ -36,6 +38,7 @@ public final class CommandRunner {
     private static final int MAX_CAPTURE = 64 * 1024;
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final String SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : "setsid";
+    private static final String OWN_USER = System.getProperty("user.name");
 
     private final List<String> prefix;
 
@@ -58,7 +61,7 @@ public final class CommandRunner {
         full.add(SETSID);
         full.add("--wait");
         full.addAll(prefix);
-        command.user().ifPresent(u -> full.addAll(List.of("runuser", "-u", u, "--")));
+        command.user().filter(u -> !u.equals(OWN_USER)).ifPresent(u -> full.addAll(List.of("runuser", "-u", u, "--")));
         full.addAll(command.argv());
         return full;
     }

@@ -68,6 +68,16 @@ class CommandRunnerTest {
     }
 
     @Test
+    void aCommandAsTheDaemonsOwnUserRunsWithoutRunuser() {
+        String self = System.getProperty("user.name");
+        Command command = Command.of(Duration.ofSeconds(5), "id", "-un").asUser(self);
+        assertFalse(runner.commandLine(command).contains("runuser"), runner.commandLine(command)::toString);
+        CommandResult r = runner.run(command);
+        assertTrue(r.succeeded(), r.describe());
+        assertEquals(self, r.stdout().trim());
+    }
+
+    @Test
     void aMissingProgramIsAResultNotAnException() {
         CommandResult direct = runner.run(Command.of(Duration.ofSeconds(5), "/nonexistent/vigil-program"));
         assertEquals(CommandResult.NOT_STARTED, direct.exitCode());
