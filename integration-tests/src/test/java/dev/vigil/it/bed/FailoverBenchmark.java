@@ -132,6 +132,24 @@ public final class FailoverBenchmark {
                 doubleActive);
     }
 
+    /** CPU ticks of every thread of {@code pid}, by thread name (threads of one name summed). */
+    private static Map<String, Long> threadTicks(long pid) throws java.io.IOException {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + pid + "/task"))) {
+            for (java.nio.file.Path t : tasks.toList()) {
+                try {
+                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the thread ended while read
+                }
+            }
+        }
+        return out;
+    }
+
     /** n2's main log from the fault on, for reading where the time went: under /var/tmp/vigil-bench/. */
     private static void saveLog(Bed bed, String name, int round, long mark, String faultAt) throws java.io.IOException {
         java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("/var/tmp/vigil-bench"));
@@ -151,9 +169,11 @@ public final class FailoverBenchmark {
         bed.startCluster(BedConfig.twoServers());
         Thread.sleep(10_000);
         Map<String, long[]> start = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> threadsBefore = new LinkedHashMap<>();
         for (String s : List.of("n1", "n2")) {
             long pid = bed.daemonPid(s);
             start.put(s, new long[] {pid, ProcFs.cpuTicks(pid)});
+            threadsBefore.put(s, threadTicks(pid));
         }
         long t0 = System.nanoTime();
         Thread.sleep(60_000);
@@ -167,6 +187,12 @@ public final class FailoverBenchmark {
                     ProcFs.rssKib(pid) / 1024, cpu);
             System.out.println(line);
             out.append(out.length() == 0 ? "" : "\n").append(line);
+            Map<String, Long> before = threadsBefore.get(e.getKey());
+            threadTicks(pid).entrySet().stream()
+                    .map(t -> Map.entry(t.getKey(), t.getValue() - before.getOrDefault(t.getKey(), 0L)))
+                    .filter(t -> t.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                    .forEach(t -> System.out.printf("    thread %-40s %6.2f %% of one core%n", t.getKey(),
+                            t.getValue() / 100.0 / seconds * 100));
         }
         return out.toString();
     }

@@ -51,6 +51,8 @@ public final class PekkoSettings {
                   loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
                   logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
                   log-dead-letters-during-shutdown = off
+                  # Timers of 100 ms and more need no 10 ms scheduler wake-ups (half the idle wake-ups).
+                  scheduler.tick-duration = 20ms
                   actor {
                     provider = cluster
                     # Everything that crosses the wire is marked and travels as Jackson CBOR.
