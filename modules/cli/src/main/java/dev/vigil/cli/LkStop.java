@@ -77,7 +77,7 @@ public final class LkStop implements Callable<Integer> {
         }
         VigilConfig c = config.load(ctx);
         String server = c.serverName();
-        bootSetting(server);
+        bootSetting(server, config.path(ctx));
         boolean underSystemd = ctx.services().manages(config.path(ctx));
 
         AdminClient api = new AdminClient(c.admin());
@@ -125,9 +125,24 @@ public final class LkStop implements Callable<Integer> {
         }
     }
 
-    /** -r enables start at boot, before anything is stopped; otherwise start at boot is disabled (best effort). */
-    private void bootSetting(String server) {
+    /**
+     * -r enables start at boot, before anything is stopped; otherwise start at boot is disabled (best
+     * effort). Only for the daemon vigil.service runs: when the unit runs another configuration file
+     * (a test or demo daemon of the same machine), its start at boot is none of this lkstop's business.
+     */
+    private void bootSetting(String server, java.nio.file.Path file) {
         ServiceManager services = ctx.services();
+        java.util.Optional<java.nio.file.Path> other = services.unit().filter(u -> u.loaded() && !u.runs(file))
+                .flatMap(ServiceManager.Unit::configFile);
+        if (other.isPresent()) {
+            if (restartAtBoot) {
+                throw CommandFailure.of(ExitCode.SYSTEM, "cannot make Vigil start at boot (-r): vigil.service runs "
+                        + other.get() + ", not " + file + "; nothing was stopped");
+            }
+            ctx.out().println("vigil.service runs " + other.get() + ", not " + file
+                    + ": its start at boot is left as it is.");
+            return;
+        }
         if (restartAtBoot) {
             if (!services.systemdRunning()) {
                 throw CommandFailure.of(ExitCode.SYSTEM, "cannot make Vigil start at boot (-r): systemd is not "

@@ -158,7 +158,7 @@ class LkStopCommandTest {
         assertEquals("Vigil will start at boot on server n1 (systemctl enable vigil.service).\n"
                 + "Vigil stopped on server n1.\n", r.out());
         // show: lkstop asks whether vigil.service runs this daemon (this systemctl says no unit is loaded).
-        assertEquals(List.of("enable vigil.service", SHOW), systemctlCalls());
+        assertEquals(List.of(SHOW, "enable vigil.service", SHOW), systemctlCalls());
         assertEquals(List.of("remove"), api.shutdownModes());
     }
 
@@ -180,7 +180,27 @@ class LkStopCommandTest {
         assertEquals(0, r.exit(), r::toString);
         assertEquals("Vigil will not start at boot on server n1 (systemctl disable vigil.service).\n"
                 + "Vigil stopped on server n1.\n", r.out());
-        assertEquals(List.of("disable vigil.service", SHOW), systemctlCalls());
+        assertEquals(List.of(SHOW, "disable vigil.service", SHOW), systemctlCalls());
+    }
+
+    @Test
+    void aServiceThatRunsAnotherConfigurationIsLeftAsItIs() throws Exception {
+        Path marker = Files.createDirectories(dir.resolve("run/systemd/system"));
+        Path systemctl = Processes.script(dir.resolve("bin/systemctl"), "echo \"$*\" >> '" + dir.resolve("systemctl.log")
+                + "'\nprintf 'LoadState=loaded\\nActiveState=active\\nMainPID=1\\nExecStart={ path=/opt/vigil/bin/vigild ; "
+                + "argv[]=/opt/vigil/bin/vigild --config /etc/vigil/vigil.conf ; }\\n'\n");
+        CliRun run = new CliRun().services(new ServiceManager(marker, systemctl.toString()));
+        Result r = run.run("lkstop", "-f", "-c", conf);
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("vigil.service runs /etc/vigil/vigil.conf, not " + conf + ": its start at boot is left as it is.\n"
+                + "Vigil stopped on server n1.\n", r.out());
+        assertFalse(systemctlCalls().stream().anyMatch(c -> c.startsWith("disable") || c.startsWith("stop")),
+                systemctlCalls().toString());
+
+        Result refused = new CliRun().services(new ServiceManager(marker, systemctl.toString())).run("lkstop", "-r", "-c", conf);
+        assertEquals(1, refused.exit());
+        assertEquals("lkstop: cannot make Vigil start at boot (-r): vigil.service runs /etc/vigil/vigil.conf, not " + conf
+                + "; nothing was stopped\n", refused.err());
     }
 
     @Test

@@ -146,7 +146,8 @@ class SystemdServiceCommandTest {
                     + "Vigil stopped on server n1.\n", r.out());
             assertEquals(List.of("leave-running"), api.shutdownModes());
             // No "stop while the daemon runs": systemd was asked only after the daemon had exited.
-            assertEquals(List.of("disable vigil.service",
+            assertEquals(List.of("show --property=LoadState,ActiveState,MainPID,ExecStart vigil.service",
+                    "disable vigil.service",
                     "show --property=LoadState,ActiveState,MainPID,ExecStart vigil.service", "stop vigil.service"),
                     systemd.calls());
         }
