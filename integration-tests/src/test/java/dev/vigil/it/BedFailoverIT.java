@@ -126,6 +126,44 @@ class BedFailoverIT extends BedScenarioBase {
     }
 
     /**
+     * The shared disk cannot be opened on the backup (its device node there is /dev/null, as if the
+     * disk's path to n2 had failed) when the active server dies: n2 tries once, stands by with the
+     * reason (the filesystem OSF, nothing of the hierarchy running, no restore loop); once the disk
+     * is back on n2, the operator's restore brings the service back there with nothing lost.
+     */
+    @Test
+    void aBackupThatCannotOpenTheSharedDiskStandsByWithTheReasonUntilTheOperatorRestores() throws Exception {
+        begin(withWitness());
+        Bed bed = bed();
+        String device = bed.diskDevice();
+        long mark2 = bed.logEnd(N2, MAIN_LOG);
+        bed.machine(N2).sh("mount", "--bind", "/dev/null", device);
+        try {
+            run.fault(() -> bed.powerOff(N1));
+            String failed = bed.awaitLogSince(N2, MAIN_LOG, mark2, "restore of resource \"fs-", BACK);
+            assertTrue(failed.contains("failed"), failed);
+            Thread.sleep(10_000);
+            String log = bed.logSince(N2, MAIN_LOG, mark2);
+            long attempts = log.lines().filter(l -> l.contains("restore of resource \"fs-") && l.contains("failed")).count();
+            System.out.println(name + ": restore attempts of the filesystem on n2 in 10 s: " + attempts);
+            assertTrue(attempts <= 2, "a restore loop: " + attempts + " failed restores\n" + log);
+            Machine n2 = bed.machine(N2);
+            assertTrue(n2.postmasters().isEmpty() && !n2.hasAddress(BedConfig.VIP) && !n2.hasMount(bed.mountPoint()),
+                    "nothing of the hierarchy runs on n2 while its disk cannot be opened");
+            String status = bed.run(N2, "lcdstatus").output();
+            System.out.println(status);
+            assertTrue(status.contains("OSF"), status);
+        } finally {
+            bed.machine(N2).quietly("umount", device);
+        }
+        var restore = bed.run(N2, "perform_action", "-t", BedConfig.TAG, "-a", "restore");
+        assertEquals(0, restore.exitCode(), restore.output());
+        run.awaitWritesBack(BACK);
+        assertInServiceOnlyOn(N2);
+        finish(Duration.ofMinutes(2));
+    }
+
+    /**
      * The hierarchy ends on exactly one server, whichever it is: waits until one server has the
      * address, the mount and a postmaster and keeps them for 5 s (writes may go on for a moment on
      * the old owner before its guard fences it, so resumed writes alone prove nothing); then {@link #finish}.

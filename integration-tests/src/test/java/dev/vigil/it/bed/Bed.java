@@ -60,6 +60,11 @@ public final class Bed implements AutoCloseable {
 
     /** Removes what an earlier run left, then builds the network, the disks and PostgreSQL's data directory. */
     public static Bed create(Distribution dist) throws IOException, InterruptedException {
+        Path home = dist.home().toRealPath();
+        if (home.startsWith("/tmp") || home.startsWith("/run")) {
+            throw new IllegalStateException("the bed gives every server its own /tmp and /run, where the distribution "
+                    + home + " cannot be seen: run the bed from a checkout outside /tmp and /run");
+        }
         cleanUp();
         Files.createDirectories(ROOT);
         SharedDisk disk = null;
