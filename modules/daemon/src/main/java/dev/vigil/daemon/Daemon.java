@@ -3,6 +3,7 @@ package dev.vigil.daemon;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.daemon.cluster.ClusterFormation;
 import dev.vigil.daemon.notify.Notifiers;
 import dev.vigil.daemon.notify.OperatorLog;
 import dev.vigil.daemon.notify.jmx.JmxConnector;
@@ -25,6 +26,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * system stopped and, when it was downed or made to leave, logs it and starts a fresh actor
  * system (a new incarnation) that joins the cluster again, while the process keeps running.
  * Any other stop (admin request, signal, startup failure) ends the daemon with an exit code.
+ * Every actor system after the server's first membership joins the other servers first
+ * ({@link ClusterFormation}).
  */
 public final class Daemon {
     private static final Duration RETRY_DELAY = Duration.ofSeconds(2);
@@ -32,7 +35,7 @@ public final class Daemon {
     private final VigilConfig config;
     private final Environment env;
     private final String adminToken;
-    private final Config pekkoConfig;
+    private final Config pekkoOverrides;
     private final Runnable onFinalStop;
     private final OperatorLog log;
     private final Notifiers notifiers;
@@ -51,7 +54,7 @@ public final class Daemon {
         this.config = config;
         this.env = env;
         this.adminToken = adminToken;
-        this.pekkoConfig = pekkoOverrides.withFallback(PekkoSettings.toConfig(config)).resolve();
+        this.pekkoOverrides = pekkoOverrides;
         this.onFinalStop = onFinalStop;
         this.notifiers = Notifiers.create(config);
         this.log = new OperatorLog(config.serverName(), notifiers.events());
@@ -129,9 +132,11 @@ public final class Daemon {
 
     private synchronized void launch(boolean rejoining) {
         lastIncarnation = Math.max(System.currentTimeMillis(), lastIncarnation + 1);
+        boolean othersFirst = ClusterFormation.joinsOthersFirst(config, rejoining);
+        Config pekkoConfig = pekkoOverrides.withFallback(PekkoSettings.toConfig(config, othersFirst)).resolve();
         ActorSystem<Guardian.Command> sys = ActorSystem.create(
-                Guardian.create(config, env, adminToken, lastIncarnation, rejoining, notifiers), config.cluster().name(),
-                pekkoConfig);
+                Guardian.create(config, env, adminToken, lastIncarnation, rejoining, othersFirst, notifiers),
+                config.cluster().name(), pekkoConfig);
         system = sys;
         CoordinatedShutdown cs = CoordinatedShutdown.get(sys);
         cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "vigil-shutdown-initiated", () -> {

@@ -5,6 +5,7 @@ import dev.vigil.core.config.HierarchyConfig;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.status.ClusterStatus;
 import dev.vigil.daemon.api.AdminApi;
+import dev.vigil.daemon.cluster.ClusterFormation;
 import dev.vigil.daemon.cluster.CommPathMonitor;
 import dev.vigil.daemon.cluster.DowningRule;
 import dev.vigil.daemon.cluster.ServerReport;
@@ -42,9 +43,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * The root of one server's actor tree: the status board and its pub-sub topic, the comm path
- * monitor and the downing rule it feeds, remote execution, one supervisor per hierarchy this
- * server may run, and the admin API. It announces
+ * The root of one server's actor tree: how it comes into the cluster, the status board and its
+ * pub-sub topic, the comm path monitor and the downing rule it feeds, remote execution, one
+ * supervisor per hierarchy this server may run, and the admin API. It announces
  * "Vigil startup complete" once the admin API listens and this server has joined the cluster, or
  * once a join timeout has passed: a server alone must come up and answer status (its peers DEAD).
  * It tells the hierarchy supervisors when this server has joined (their automatic restore waits
@@ -89,12 +90,14 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
      * @param adminToken  the token commands must present to the admin API
      * @param incarnation when this actor system started (epoch ms); orders this server's reports
      * @param rejoining   true when this actor system replaces one that was downed
+     * @param othersFirst true when this server joins the other servers before it may form the
+     *                    cluster alone ({@link ClusterFormation#joinsOthersFirst})
      * @param notifiers   the daemon's traps and counters, told of events through the {@link OperatorLog}
      */
     public static Behavior<Command> create(VigilConfig config, Environment env, String adminToken, long incarnation,
-                                           boolean rejoining, Notifiers notifiers) {
+                                           boolean rejoining, boolean othersFirst, Notifiers notifiers) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new Guardian(ctx, timers, config, env, adminToken, incarnation, rejoining, notifiers)));
+                new Guardian(ctx, timers, config, env, adminToken, incarnation, rejoining, othersFirst, notifiers)));
     }
 
     /** How long to wait for this server to join before announcing startup anyway: twice the failure detector's bound. */
@@ -104,11 +107,12 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
     }
 
     private Guardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, VigilConfig config, Environment env,
-                     String adminToken, long incarnation, boolean rejoining, Notifiers notifiers) {
+                     String adminToken, long incarnation, boolean rejoining, boolean othersFirst, Notifiers notifiers) {
         super(ctx);
         this.config = config;
         this.rejoining = rejoining;
         this.log = new OperatorLog(config.serverName(), notifiers.events());
+        ctx.spawn(ClusterFormation.create(config, othersFirst, log), "cluster-formation");
 
         ActorRef<Topic.Command<ServerReport>> topic =
                 ctx.spawn(Topic.create(ServerReport.class, StatusBoard.TOPIC_NAME), "status-topic");

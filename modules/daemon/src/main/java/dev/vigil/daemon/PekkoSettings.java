@@ -8,6 +8,7 @@ import dev.vigil.core.config.FailureDetectorSettings;
 import dev.vigil.core.config.ServerConfig;
 import dev.vigil.core.config.VigilConfig;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.stream.Collectors;
 
 /**
@@ -33,15 +34,29 @@ public final class PekkoSettings {
 
     /** The actor system's configuration: the rendered settings over Pekko's reference defaults. */
     public static Config toConfig(VigilConfig config) {
-        return ConfigFactory.load(ConfigFactory.parseString(render(config)));
+        return toConfig(config, false);
+    }
+
+    /**
+     * As {@link #toConfig(VigilConfig)}; with {@code selfLast} this server is the last seed node, so
+     * Pekko only asks the others (its join process never forms a cluster alone).
+     */
+    public static Config toConfig(VigilConfig config, boolean selfLast) {
+        return ConfigFactory.load(ConfigFactory.parseString(render(config, selfLast)));
     }
 
     /** The generated settings as HOCON text (what {@link #toConfig} parses; shown in the docs). */
     public static String render(VigilConfig config) {
+        return render(config, false);
+    }
+
+    /** As {@link #render(VigilConfig)}, this server the last seed node when {@code selfLast}. */
+    public static String render(VigilConfig config, boolean selfLast) {
         ClusterSettings cluster = config.cluster();
         ServerConfig self = config.localServer();
         FailureDetectorSettings fd = cluster.failureDetector();
         String seeds = cluster.servers().stream()
+                .sorted(Comparator.comparing(s -> selfLast && s.equals(self)))
                 .map(s -> ConfigUtil.quoteString(seedNode(cluster.name(), s)))
                 .collect(Collectors.joining(", "));
         return """
@@ -67,6 +82,8 @@ public final class PekkoSettings {
                   }
                   cluster {
                     # Every configured server, in configuration order: the first one may form the cluster.
+                    # The first server restarting after it has been a member lists itself last
+                    # (docs/architecture.md, "Cluster formation and restarts").
                     seed-nodes = [%s]
                     # A restarted server whose previous incarnation is still being removed asks again soon.
                     retry-unsuccessful-join-after = 2s

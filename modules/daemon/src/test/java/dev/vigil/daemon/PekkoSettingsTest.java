@@ -54,6 +54,15 @@ class PekkoSettingsTest {
     }
 
     @Test
+    void aServerJoiningTheOthersFirstListsItselfLast() {
+        VigilConfig n1 = TestSupport.config(dir, "n1", List.of(7401, 7402, 7403), 7465);
+        assertEquals(List.of("pekko://vigil@127.0.0.1:7402", "pekko://vigil@127.0.0.1:7403",
+                "pekko://vigil@127.0.0.1:7401"), PekkoSettings.toConfig(n1, true).getStringList("pekko.cluster.seed-nodes"));
+        assertEquals(List.of("pekko://vigil@127.0.0.1:7401", "pekko://vigil@127.0.0.1:7402",
+                "pekko://vigil@127.0.0.1:7403"), PekkoSettings.toConfig(n1, false).getStringList("pekko.cluster.seed-nodes"));
+    }
+
+    @Test
     void thisServerIsTheCanonicalArteryTcpEndpointOfAClusterProvider() {
         assertEquals("cluster", pekko.getString("pekko.actor.provider"));
         assertEquals("tcp", pekko.getString("pekko.remote.artery.transport"));

@@ -180,12 +180,13 @@ final class ConfigValidator {
         List<CommPathNetwork> networks = commPaths.read(c);
         FailureDetectorSettings fd = failureDetector(c.object("failure-detector"));
         Duration downAfter = c.duration("down-after", Duration.ofMillis(100), Duration.ofMinutes(10));
+        Duration rejoinWait = c.duration("rejoin-wait", Duration.ofSeconds(1), Duration.ofMinutes(10));
         FencingSettings fencing = fencing(c.object("fencing"), servers.size());
-        if (name == null || fd == null || downAfter == null || !allValid || servers.isEmpty() || networks == null
-                || fencing == null) {
+        if (name == null || fd == null || downAfter == null || rejoinWait == null || !allValid || servers.isEmpty()
+                || networks == null || fencing == null) {
             return null;
         }
-        return new ClusterSettings(name, List.copyOf(servers.values()), fd, downAfter, networks, fencing);
+        return new ClusterSettings(name, List.copyOf(servers.values()), fd, downAfter, networks, fencing, rejoinWait);
     }
 
     /** cluster.fencing: the lease device (optional), the guard switch and the clocks, checked as one set. */

@@ -122,7 +122,7 @@ class ConfigKeysTest {
     void outOfRangeNumbersDurationsAndSizesShowTheRange() {
         List<String> problems = f.problems(vigil("""
                   cluster.failure-detector { heartbeat-interval = 5ms, acceptable-heartbeat-pause = 11m, threshold = 0.5 }
-                  cluster.down-after = 20m
+                  cluster { down-after = 20m, rejoin-wait = 500ms }
                   admin.port = 70000
                   logs { max-file-size = 1000, max-files = 101 }
                 """));
@@ -131,6 +131,7 @@ class ConfigKeysTest {
                 "vigil.conf:4: vigil.cluster.failure-detector.acceptable-heartbeat-pause: 11m is out of range (10ms to 10m)",
                 "vigil.conf:4: vigil.cluster.failure-detector.threshold: 0.5 is out of range (1.0 to 100.0)",
                 "vigil.conf:5: vigil.cluster.down-after: 20m is out of range (100ms to 10m)",
+                "vigil.conf:5: vigil.cluster.rejoin-wait: 500ms is out of range (1s to 10m)",
                 "vigil.conf:6: vigil.admin.port: 70000 is out of range (1 to 65535)",
                 "vigil.conf:7: vigil.logs.max-file-size: 1000 is out of range (4KiB to 1TiB)",
                 "vigil.conf:7: vigil.logs.max-files: 101 is out of range (1 to 100)"), problems);
@@ -209,6 +210,9 @@ class ConfigKeysTest {
         assertEquals(new ClusterSettings("prod", c.cluster().servers(), new FailureDetectorSettings(
                 java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(3), 12.0), java.time.Duration.ofSeconds(5)),
                 c.cluster());
+        assertEquals(java.time.Duration.ofSeconds(30), c.cluster().rejoinWait(), "the default rejoin wait");
+        assertEquals(java.time.Duration.ofSeconds(8),
+                f.load(vigil("  cluster.rejoin-wait = 8s\n")).cluster().rejoinWait());
         assertEquals(7400, c.admin().port());
         assertEquals(new LogSettings(Path.of("/srv/vigil/log"), 1 << 20, 2), c.logs());
     }

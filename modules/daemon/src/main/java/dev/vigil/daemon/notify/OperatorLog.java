@@ -64,6 +64,26 @@ public final class OperatorLog {
         info(LogType.LOG, "server \"" + server + "\" joined cluster \"" + cluster + "\" AT: " + now());
     }
 
+    public void joiningOthersFirst(long waitSeconds) {
+        info(LogType.LOG, "server \"" + server + "\" has been a cluster member before: joining the other servers"
+                + " first (forming the cluster alone after " + waitSeconds + " s without an answer)");
+    }
+
+    public void joinedOtherServers(String cluster) {
+        info(LogType.LOG, "server \"" + server + "\" joined the running cluster \"" + cluster
+                + "\" through the other servers AT: " + now());
+    }
+
+    public void formingClusterAlone(String cluster, long waitSeconds) {
+        warn(LogType.LOG, "no other server answered server \"" + server + "\" within " + waitSeconds
+                + " s: forming cluster \"" + cluster + "\" AT: " + now());
+    }
+
+    public void memberFileNotWritten(String file, String why) {
+        warn(LogType.LOG, "server \"" + server + "\" cannot record its cluster membership in " + file + ": " + why
+                + "; its next start forms a new cluster if no other server answers within 5 s");
+    }
+
     public void notJoinedYet(String cluster) {
         warn(LogType.LOG, "server \"" + server + "\" has not joined cluster \"" + cluster
                 + "\" yet: no other server answered; other servers are shown DEAD until they do");
