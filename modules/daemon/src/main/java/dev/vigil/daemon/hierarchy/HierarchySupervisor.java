@@ -248,7 +248,7 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
                 }
                 failedHere = Optional.empty();
                 steps.begin("restore: " + msg.reason());
-                return steps.restoreHierarchy(HierarchyAction.RESTORE, msg.reason(), reply);
+                return steps.restoreHierarchy(HierarchyAction.RESTORE, msg.reason(), reply, this::restoreFailed);
             }
             case REMOVE -> {
                 removalRequested = false;
@@ -274,7 +274,7 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
                         outcomes -> {
                             if (outcomes.stream().allMatch(ResourceActor.Outcome::succeeded)) {
                                 return steps.restoreHierarchy(HierarchyAction.RESTART, "restart requested by the operator",
-                                        reply);
+                                        reply, this::restoreFailed);
                             }
                             reply.accept(steps.outcome(HierarchyAction.RESTART, false,
                                     "the restart stopped before the restore: " + StepRunner.firstFailure(outcomes)));
@@ -378,6 +378,17 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
         return steps.removeHierarchy("out of service: " + failure,
                 Optional.of(Map.entry(e.tag(), e.failure().reason() + " (event \"" + e.event() + "\"; " + e.how() + ")")),
                 outcomes -> done());
+    }
+
+    /**
+     * A failed restore is remembered like an exhausted recovery: the hierarchy reports FAILED here,
+     * so the placement moves it to another server or leaves it out of service, instead of asking
+     * this server to restore it again and again; an operator's restore here (or a restart) clears it.
+     */
+    private void restoreFailed(ResourceActor.Outcome failed) {
+        Failure f = failed.failure().orElseThrow();
+        failedHere = Optional.of(new dev.vigil.core.placement.Failure(placementKind(f.kind()),
+                "resource " + failed.tag() + ": " + f.reason() + " (restore failed)"));
     }
 
     private static dev.vigil.core.placement.FailureKind placementKind(FailureKind kind) {

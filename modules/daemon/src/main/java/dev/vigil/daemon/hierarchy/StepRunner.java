@@ -221,11 +221,14 @@ final class StepRunner {
 
     /**
      * Bottom-up, resources that do not depend on each other at the same time (the address while the
-     * disk is mounted); the first failure stops it, and what it had started is taken out of service again.
+     * disk is mounted); the first failure stops it, and what it had started is taken out of service
+     * again; {@code onFailed} hears the failed resource's outcome before the operation ends.
      */
-    Behavior<Command> restoreHierarchy(HierarchyAction action, String why, Consumer<ActionOutcome> reply) {
+    Behavior<Command> restoreHierarchy(HierarchyAction action, String why, Consumer<ActionOutcome> reply,
+                                       Consumer<ResourceActor.Outcome> onFailed) {
         return run(restoreSteps(), true, outcomes -> {
             Optional<ResourceActor.Outcome> failed = outcomes.stream().filter(o -> !o.succeeded()).findFirst();
+            failed.ifPresent(onFailed);
             if (failed.isEmpty()) {
                 log.hierarchyInService(hierarchy.tag(), why);
                 reply.accept(outcome(action, true, "hierarchy \"" + hierarchy.tag() + "\" is in service on " + server));
