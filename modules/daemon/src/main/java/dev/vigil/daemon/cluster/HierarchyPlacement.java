@@ -254,7 +254,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         facts.trackRejoins(merged.owner());
         boolean maintenance = maintenanceRequest.map(SetMaintenance::on).orElse(merged.maintenance());
         PlacementInput input = new PlacementInput(hierarchy,
-                facts.views(local, stopping, entitled(quorate), mayKeep, leaseHeld), merged.owner(),
+                facts.views(local, stopping, entitled(quorate), mayKeep, leaseHeld, merged.owner()), merged.owner(),
                 request.map(s -> new dev.vigil.core.placement.SwitchoverRequest(s)), maintenance,
                 operatorRemoval.orElse(merged.removedByOperator()), false);
         Decision d = PlacementPolicy.decide(input);

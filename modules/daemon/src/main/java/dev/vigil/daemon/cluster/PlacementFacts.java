@@ -185,7 +185,7 @@ final class PlacementFacts {
     }
 
     List<ServerView> views(HierarchyPlacement.Local local, Optional<Shutdown> stopping, boolean selfEntitled,
-                          boolean mayKeep, boolean leaseHeld) {
+                          boolean mayKeep, boolean leaseHeld, OwnerRecord record) {
         return hierarchy.priorities().keySet().stream().map(server -> {
             if (server.equals(self)) {
                 HierarchyReport report = local.busy() || local.report() == HierarchyReport.UNKNOWN
@@ -212,7 +212,12 @@ final class PlacementFacts {
                 return new ServerView(server, ServerState.DEAD, paths, false, true, c.report(),
                         c.failure().filter(f -> c.report() == HierarchyReport.FAILED), r.shutdown(), false);
             }
-            return new ServerView(server, state, paths, r.entitled(), fenced(server, r, c, leaseHeld), c.report(),
+            // The owner's own report may predate its ownership (another server's report brought the
+            // record first, on a cluster just formed): its "not entitled" then says nothing yet.
+            boolean reportPredatesOwnership = record.owner().filter(server::equals).isPresent()
+                    && c.owner().generation() < record.generation();
+            return new ServerView(server, state, paths, r.entitled() || reportPredatesOwnership,
+                    fenced(server, r, c, leaseHeld), c.report(),
                     c.failure().filter(f -> c.report() == HierarchyReport.FAILED), r.shutdown(),
                     rejoined && state == ServerState.ALIVE);
         }).toList();

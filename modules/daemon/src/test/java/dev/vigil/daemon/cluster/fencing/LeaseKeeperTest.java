@@ -80,6 +80,17 @@ class LeaseKeeperTest {
         return System.nanoTime();
     }
 
+    /** n1 holds, n2 (its successor) sees it renew, n1 powers off: n2 acquires; returns n2's keeper. */
+    private LeaseKeeper successorTookOver() throws InterruptedException {
+        LeaseKeeper n1 = n1Holding();
+        LeaseKeeper n2 = keeper("n2", 1, 10, n2Events);
+        n2.successorOf(Optional.of("n1"));
+        Thread.sleep(500); // n2 sees n1 renew
+        powerOff(n1);
+        assertInstanceOf(LeaseKeeper.Acquired.class, n2Events.poll(5, TimeUnit.SECONDS));
+        return n2;
+    }
+
     @Test
     void theSuccessorTakesTheLeaseAtTheHoldersExpiryAndNotBefore() throws Exception {
         LeaseKeeper n1 = n1Holding();
@@ -129,12 +140,7 @@ class LeaseKeeperTest {
 
     @Test
     void aLeaseTakenAsSuccessorThatThePlacementNeverWantsIsLetGo() throws Exception {
-        LeaseKeeper n1 = n1Holding();
-        LeaseKeeper n2 = keeper("n2", 1, 10, n2Events);
-        n2.successorOf(Optional.of("n1"));
-        Thread.sleep(500); // n2 sees n1 renew
-        powerOff(n1);
-        assertInstanceOf(LeaseKeeper.Acquired.class, n2Events.poll(5, TimeUnit.SECONDS));
+        LeaseKeeper n2 = successorTookOver();
         n2.successorOf(Optional.empty());
         TestSupport.await("n2 lets the unwanted lease go", Duration.ofMillis(LeaseKeeper.PRE_ACQUIRED_GRACE_MILLIS + 3000),
                 () -> !n2.holds());
@@ -146,12 +152,7 @@ class LeaseKeeperTest {
 
     @Test
     void aWantedLeaseTakenAsSuccessorIsKept() throws Exception {
-        LeaseKeeper n1 = n1Holding();
-        LeaseKeeper n2 = keeper("n2", 1, 10, n2Events);
-        n2.successorOf(Optional.of("n1"));
-        Thread.sleep(500); // n2 sees n1 renew
-        powerOff(n1);
-        assertInstanceOf(LeaseKeeper.Acquired.class, n2Events.poll(5, TimeUnit.SECONDS));
+        LeaseKeeper n2 = successorTookOver();
         n2.want(true);
         Thread.sleep(LeaseKeeper.PRE_ACQUIRED_GRACE_MILLIS + 1000);
         assertTrue(n2.holds(), "kept and renewed once wanted");
