@@ -6,8 +6,9 @@
 # gap between acknowledged commits from the fault on); prints every round, then a table with the
 # median and the worst, lost acknowledged commits and double-active samples.
 #   usage: integration-tests/bench/failover.sh [-n ROUNDS] [SCENARIO...]      (default: -n 5)
-#   scenarios: postmaster-kill, power-off, switchover, lkstop-n, footprint (idle RSS and CPU
-#   of the daemons over 60 s); default: postmaster-kill footprint
+#   scenarios: postmaster-kill, power-off, power-off-lease, switchover, lkstop-n, footprint
+#   (idle RSS, CPU and wake-ups of the daemons over 60 s, n1 + n2 with the disk lease),
+#   footprint-witness (the same with the witness n3, quorum only); default: postmaster-kill footprint
 # Needs root and the Debian packages of .ci/run. Builds what it needs offline (mvn -o package);
 # not part of the normal test run. Cleans the bed up at the end, also when interrupted
 # (or run integration-tests/bed/cleanup.sh).

@@ -343,6 +343,17 @@ public final class Bed implements AutoCloseable {
                 + " on the server) is not running"));
     }
 
+    /** The host PID of {@code server}'s fencing guard (its pid file), empty when none runs. */
+    public java.util.Optional<Long> guardPid(String server) {
+        Machine m = machine(server);
+        try {
+            long nsPid = Long.parseLong(Files.readString(m.home.resolve("state/guard.pid")).trim());
+            return m.hostPid(nsPid);
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** True while {@code server}'s daemon (the PID of its pid file) runs. */
     public boolean daemonRunning(String server) {
         try {

@@ -41,14 +41,19 @@ public final class FailoverBenchmark {
     private static final Settled IN_SERVICE_ON_N2 = (bed, mark) -> bed.awaitStatus("n2", BACK, s -> Bed.inService(s, "n2"));
 
     private static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
+    /** footprint: n1 + n2 with the disk lease; footprint-witness: n1 + n2 + witness n3, quorum only. */
+    private static final List<String> FOOTPRINTS = List.of("footprint", "footprint-witness");
+
+    private static BedConfig leaseConfig(Bed bed) {
+        return BedConfig.twoServers().extra("vigil.cluster.fencing.lease-device = \"" + bed.leaseDevice() + "\"\n");
+    }
 
     static {
         BedConfig witness = BedConfig.twoServers().withWitness();
         SCENARIOS.put("postmaster-kill", new Scenario(BedConfig.twoServers(), bed -> TestHost.kill(bed.postmaster("n1")),
                 RECOVERED_ON_N1));
         SCENARIOS.put("power-off", new Scenario(witness, bed -> bed.powerOff("n1"), IN_SERVICE_ON_N2));
-        SCENARIOS.put("power-off-lease", new Scenario(bed -> BedConfig.twoServers().extra(
-                "vigil.cluster.fencing.lease-device = \"" + bed.leaseDevice() + "\"\n"), bed -> bed.powerOff("n1"),
+        SCENARIOS.put("power-off-lease", new Scenario(FailoverBenchmark::leaseConfig, bed -> bed.powerOff("n1"),
                 IN_SERVICE_ON_N2));
         SCENARIOS.put("switchover", new Scenario(witness, bed -> expectOk(bed.run("n1", "lcdremexec", "-d", "n2", "--",
                 "perform_action", "-t", BedConfig.TAG, "-a", "restore")), IN_SERVICE_ON_N2));
@@ -70,11 +75,12 @@ public final class FailoverBenchmark {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("-n") && i + 1 < args.length) {
                 rounds = Integer.parseInt(args[++i]);
-            } else if (SCENARIOS.containsKey(args[i]) || args[i].equals("footprint")) {
+            } else if (SCENARIOS.containsKey(args[i]) || args[i].startsWith("footprint") && FOOTPRINTS.contains(args[i])) {
                 names.add(args[i]);
             } else {
                 System.err.println("usage: failover.sh [-n ROUNDS] [SCENARIO...]   scenarios: "
-                        + String.join(", ", SCENARIOS.keySet()) + ", footprint (default: postmaster-kill footprint)");
+                        + String.join(", ", SCENARIOS.keySet()) + ", " + String.join(", ", FOOTPRINTS)
+                        + " (default: postmaster-kill footprint)");
                 System.exit(2);
             }
         }
@@ -88,7 +94,9 @@ public final class FailoverBenchmark {
         List<String> table = new ArrayList<>();
         try (Bed bed = Bed.create(Distribution.fromSystemProperty())) {
             for (String name : names) {
-                table.add(name.equals("footprint") ? footprint(bed) : measure(bed, name, SCENARIOS.get(name), rounds));
+                table.add(FOOTPRINTS.contains(name) ? footprint(bed, name.equals("footprint-witness")
+                        ? BedConfig.twoServers().withWitness() : leaseConfig(bed), rounds)
+                        : measure(bed, name, SCENARIOS.get(name), rounds));
             }
         }
         System.out.println();
@@ -132,22 +140,46 @@ public final class FailoverBenchmark {
                 doubleActive);
     }
 
-    /** CPU ticks of every thread of {@code pid}, by thread name (threads of one name summed). */
-    private static Map<String, Long> threadTicks(long pid) throws java.io.IOException {
-        Map<String, Long> out = new java.util.TreeMap<>();
+    /**
+     * CPU ticks and context switches (voluntary + involuntary: about one per wake-up) of every
+     * thread of {@code pid}, by thread name (threads of one name summed).
+     */
+    private static Map<String, long[]> threadTicks(long pid) throws java.io.IOException {
+        Map<String, long[]> out = new java.util.TreeMap<>();
         try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + pid + "/task"))) {
             for (java.nio.file.Path t : tasks.toList()) {
                 try {
                     String stat = java.nio.file.Files.readString(t.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "#");
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    long switches = java.nio.file.Files.readString(t.resolve("status")).lines()
+                            .filter(l -> l.contains("ctxt_switches:"))
+                            .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).sum();
+                    out.merge(name, new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), switches},
+                            (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
                 } catch (java.io.IOException | RuntimeException gone) {
                     // the thread ended while read
                 }
             }
         }
         return out;
+    }
+
+    /** The thread ids of {@code pid} (as strings, with a dummy value). */
+    private static Map<String, Long> threadIds(long pid) throws java.io.IOException {
+        Map<String, Long> out = new java.util.HashMap<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + pid + "/task"))) {
+            tasks.forEach(t -> out.put(t.getFileName().toString(), 0L));
+        }
+        return out;
+    }
+
+    private static String threadName(long pid, String tid) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/task/" + tid + "/comm")).strip();
+        } catch (java.io.IOException gone) {
+            return "?";
+        }
     }
 
     /** n2's main log from the fault on, for reading where the time went: under /var/tmp/vigil-bench/. */
@@ -164,36 +196,109 @@ public final class FailoverBenchmark {
                 "tail -n 80 " + bed.dataDir().resolve("postgresql.log") + " 2>&1"));
     }
 
-    /** Resident memory and CPU of both idle daemons over 60 s, the hierarchy in service on n1, no client. */
-    private static String footprint(Bed bed) throws Exception {
-        bed.startCluster(BedConfig.twoServers());
-        Thread.sleep(10_000);
-        Map<String, long[]> start = new LinkedHashMap<>();
-        Map<String, Map<String, Long>> threadsBefore = new LinkedHashMap<>();
-        for (String s : List.of("n1", "n2")) {
+    /** How long the daemons run before the footprint is measured: startup and the JIT compiler's warm-up. */
+    private static final int SETTLE_SECONDS = 90;
+    /** One footprint window; the footprint takes as many as the benchmark's rounds (at least 3). */
+    private static final int WINDOW_SECONDS = 30;
+
+    /**
+     * Resident memory and CPU of every idle daemon (and of its fencing guard, a process of its own)
+     * over several windows of {@link #WINDOW_SECONDS}, the hierarchy in service on n1, no client,
+     * after {@link #SETTLE_SECONDS}: each window's figures, then per daemon the median and the
+     * worst, and where its threads spent the time over all windows.
+     */
+    private static String footprint(Bed bed, BedConfig config, int rounds) throws Exception {
+        bed.startCluster(config);
+        Thread.sleep(SETTLE_SECONDS * 1000L);
+        String setup = config.witness() ? "witness n3, quorum" : "disk lease";
+        List<String> servers = List.copyOf(config.servers().keySet());
+        Map<String, long[]> pids = new LinkedHashMap<>();
+        Map<String, Map<String, long[]>> threadsBefore = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> tidsStart = new LinkedHashMap<>();
+        Map<String, long[]> childStart = new LinkedHashMap<>();
+        for (String s : servers) {
             long pid = bed.daemonPid(s);
-            start.put(s, new long[] {pid, ProcFs.cpuTicks(pid)});
+            pids.put(s, new long[] {pid, bed.guardPid(s).orElse(-1L)});
             threadsBefore.put(s, threadTicks(pid));
+            tidsStart.put(s, threadIds(pid));
+            childStart.put(s, new long[] {ProcFs.childTicks(pid)});
         }
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        Map<String, List<Double>> guardCpu = new LinkedHashMap<>();
+        Map<String, Long> rss = new LinkedHashMap<>();
+        Map<String, Long> guardRss = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        Thread.sleep(60_000);
+        for (int w = 1; w <= Math.max(3, rounds); w++) {
+            Map<String, long[]> before = new LinkedHashMap<>();
+            for (String s : servers) {
+                long[] p = pids.get(s);
+                before.put(s, new long[] {ProcFs.cpuTicks(p[0]), p[1] > 0 ? ProcFs.cpuTicks(p[1]) : 0});
+            }
+            long w0 = System.nanoTime();
+            Thread.sleep(WINDOW_SECONDS * 1000L);
+            double seconds = (System.nanoTime() - w0) / 1e9;
+            StringBuilder line = new StringBuilder(String.format("footprint (%s) window %d (%.0f s):", setup, w, seconds));
+            for (String s : servers) {
+                long[] p = pids.get(s);
+                double c = (ProcFs.cpuTicks(p[0]) - before.get(s)[0]) / seconds;
+                cpu.computeIfAbsent(s, k -> new ArrayList<>()).add(c);
+                rss.merge(s, ProcFs.rssKib(p[0]) / 1024, Math::max);
+                line.append(String.format(" %s %.2f %%", s, c));
+                if (p[1] > 0) {
+                    double g = (ProcFs.cpuTicks(p[1]) - before.get(s)[1]) / seconds;
+                    guardCpu.computeIfAbsent(s, k -> new ArrayList<>()).add(g);
+                    guardRss.merge(s, ProcFs.rssKib(p[1]) / 1024, Math::max);
+                    line.append(String.format(" (guard %.2f %%)", g));
+                }
+            }
+            System.out.println(line);
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         StringBuilder out = new StringBuilder();
-        for (Map.Entry<String, long[]> e : start.entrySet()) {
-            long pid = e.getValue()[0];
-            double cpu = (ProcFs.cpuTicks(pid) - e.getValue()[1]) / 100.0 / seconds * 100;
-            String line = String.format("footprint: daemon on %s (%s) idle for %.0f s: RSS %d MiB, CPU %.2f %% of one core",
-                    e.getKey(), e.getKey().equals("n1") ? "hierarchy in service" : "standby", seconds,
-                    ProcFs.rssKib(pid) / 1024, cpu);
+        for (String s : servers) {
+            long pid = pids.get(s)[0];
+            String line = String.format("footprint (%s): daemon on %s (%s), %d windows of %d s: RSS %d MiB, CPU median %.2f %% "
+                            + "worst %.2f %% of one core", setup, s,
+                    s.equals("n1") ? "hierarchy in service" : s.equals("n2") ? "standby" : "witness",
+                    cpu.get(s).size(), WINDOW_SECONDS, rss.get(s), median(cpu.get(s)), worst(cpu.get(s)));
+            if (guardCpu.containsKey(s)) {
+                line += String.format("; its guard: RSS %d MiB, CPU median %.2f %% worst %.2f %%", guardRss.get(s),
+                        median(guardCpu.get(s)), worst(guardCpu.get(s)));
+            }
             System.out.println(line);
             out.append(out.length() == 0 ? "" : "\n").append(line);
-            Map<String, Long> before = threadsBefore.get(e.getKey());
-            threadTicks(pid).entrySet().stream()
-                    .map(t -> Map.entry(t.getKey(), t.getValue() - before.getOrDefault(t.getKey(), 0L)))
-                    .filter(t -> t.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
-                    .forEach(t -> System.out.printf("    thread %-40s %6.2f %% of one core%n", t.getKey(),
-                            t.getValue() / 100.0 / seconds * 100));
+            Map<String, long[]> before = threadsBefore.get(s);
+            Map<String, long[]> after = threadTicks(pid);
+            long wakeups = after.entrySet().stream().mapToLong(t -> t.getValue()[1]
+                    - before.getOrDefault(t.getKey(), new long[2])[1]).sum();
+            System.out.printf("    %.0f thread wake-ups (context switches) per second; children (checks' processes) %.2f %% of one core%n",
+                    wakeups / seconds, (ProcFs.childTicks(pid) - childStart.get(s)[0]) / 100.0 / seconds * 100);
+            Map<String, Long> tidsBefore = tidsStart.get(s);
+            Map<String, Long> tidsAfter = threadIds(pid);
+            long born = tidsAfter.keySet().stream().filter(t -> !tidsBefore.containsKey(t)).count();
+            long died = tidsBefore.keySet().stream().filter(t -> !tidsAfter.containsKey(t)).count();
+            System.out.printf("    threads: %d then %d; %d started and %d ended meanwhile %s%n", tidsBefore.size(),
+                    tidsAfter.size(), born, died, tidsAfter.keySet().stream().filter(t -> !tidsBefore.containsKey(t))
+                            .map(t -> threadName(pid, t)).distinct().limit(8).toList());
+            after.entrySet().stream()
+                    .map(t -> Map.entry(t.getKey(), new long[] {t.getValue()[0] - before.getOrDefault(t.getKey(), new long[2])[0],
+                            t.getValue()[1] - before.getOrDefault(t.getKey(), new long[2])[1]}))
+                    .filter(t -> t.getValue()[0] > 0 || t.getValue()[1] > seconds)
+                    .sorted((a, b) -> Long.compare(b.getValue()[0] * 1000 + b.getValue()[1], a.getValue()[0] * 1000 + a.getValue()[1]))
+                    .limit(14)
+                    .forEach(t -> System.out.printf("    thread %-40s %6.2f %% of one core %7.1f wake-ups/s%n", t.getKey(),
+                            t.getValue()[0] / 100.0 / seconds * 100, t.getValue()[1] / seconds));
         }
         return out.toString();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+    }
+
+    private static double worst(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
     }
 }

@@ -56,23 +56,26 @@ final class ProcFs {
 
     /** The parent's PID, -1 when the process is gone. */
     static long ppid(long pid) {
-        String stat = read("/proc/" + pid + "/stat");
-        int close = stat.lastIndexOf(')');
-        if (close < 0) {
-            return -1;
-        }
-        return Long.parseLong(stat.substring(close + 2).split(" ")[1]);
+        return statField(pid, 1);
     }
 
     /** Fields 14 and 15 of /proc/PID/stat: user + system CPU time in clock ticks (1/100 s). */
     static long cpuTicks(long pid) {
+        long user = statField(pid, 11);
+        return user < 0 ? -1 : user + statField(pid, 12);
+    }
+
+    /** CPU ticks of the waited-for children of {@code pid} (cutime + cstime): the checks' processes. */
+    static long childTicks(long pid) {
+        long user = statField(pid, 13);
+        return user < 0 ? -1 : user + statField(pid, 14);
+    }
+
+    /** Field {@code index} of /proc/PID/stat counted after the command name (0: the state), -1 when gone. */
+    private static long statField(long pid, int index) {
         String stat = read("/proc/" + pid + "/stat");
         int close = stat.lastIndexOf(')');
-        if (close < 0) {
-            return -1;
-        }
-        String[] f = stat.substring(close + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return close < 0 ? -1 : Long.parseLong(stat.substring(close + 2).split(" ")[index]);
     }
 
     /** Resident memory in KiB (VmRSS), -1 when the process is gone. */

@@ -66,14 +66,36 @@ public final class PekkoSettings {
                   loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
                   logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
                   log-dead-letters-during-shutdown = off
-                  # Timers of 100 ms and more need no 10 ms scheduler wake-ups (half the idle wake-ups).
-                  scheduler.tick-duration = 20ms
+                  # Pekko's timer thread wakes every tick, busy or not (each wake-up costs ~0.1 ms of CPU on
+                  # a VM). Vigil's timers are 100 ms and more, the cluster's heartbeats 200 ms: a 50 ms tick
+                  # delays them by at most 50 ms. Failover paths wait on no timer (the lease thread, the
+                  # postmaster watch and the comm-path verdicts are events).
+                  scheduler.tick-duration = 50ms
+                  # The same tick for the cluster, else Pekko Cluster starts a timer thread of its own (33 ms).
+                  cluster.scheduler.tick-duration = 50ms
                   actor {
                     provider = cluster
                     # Everything that crosses the wire is marked and travels as Jackson CBOR.
                     serialization-bindings {
                       %s = jackson-cbor
                     }
+                    # An idle daemon's cost is thread wake-ups, not work: a message that one actor sends
+                    # another is run by the sending thread when the pool has a single thread, and wakes a
+                    # second, idle thread when it has several (ForkJoin hands work over eagerly). One
+                    # thread each for Vigil's actors and the admin API, for Pekko's cluster internals
+                    # (heartbeats stay apart from Vigil's work), and for remoting.
+                    default-dispatcher {
+                      executor = "thread-pool-executor"
+                      thread-pool-executor.fixed-pool-size = 1
+                    }
+                    internal-dispatcher {
+                      executor = "thread-pool-executor"
+                      thread-pool-executor.fixed-pool-size = 1
+                    }
+                  }
+                  remote.default-remote-dispatcher {
+                    executor = "thread-pool-executor"
+                    thread-pool-executor.fixed-pool-size = 1
                   }
                   remote.artery {
                     transport = tcp

@@ -47,22 +47,31 @@ public final class TestSupport {
     private TestSupport() {
     }
 
+    /** Every port {@link #freePort} handed out in this JVM: two calls never return the same port. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nothing listens on right now and that no earlier call in this JVM returned (the
+     * kernel may offer a just-closed ephemeral port again, and a test that asks for its cluster
+     * ports and then its admin ports must not get one port twice).
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                s.setReuseAddress(true);
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
     public static List<Integer> freePorts(int n) {
         List<Integer> ports = new ArrayList<>();
         while (ports.size() < n) {
-            int p = freePort();
-            if (!ports.contains(p)) {
-                ports.add(p);
-            }
+            ports.add(freePort());
         }
         return ports;
     }
@@ -251,6 +260,25 @@ public final class TestSupport {
     public static ClusterStatus status(ActorSystem<Guardian.Command> system) {
         return AskPattern.<Guardian.Command, ClusterStatus>ask(system, Guardian.GetStatus::new, Duration.ofSeconds(3),
                 system.scheduler()).toCompletableFuture().join();
+    }
+
+    /**
+     * As {@link #await(String, Duration, BooleanSupplier)}; the failure also shows {@code context}
+     * (say, the last lines of the servers' log), read when it fails.
+     */
+    public static Duration await(String what, Duration timeout, BooleanSupplier condition,
+                                 java.util.function.Supplier<String> context) {
+        try {
+            return await(what, timeout, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + context.get(), e);
+        }
+    }
+
+    /** The last {@code lines} lines of {@code text}. */
+    public static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     /** Polls {@code condition} every 50 ms until it holds; fails naming {@code what} after {@code timeout}. */

@@ -64,7 +64,8 @@ final class ActionRoute extends AllDirectives {
             Duration limit = timeout.apply(h);
             CompletionStage<StatusReply<ActionOutcome>> answer = AskPattern.ask(supervisor,
                     replyTo -> new HierarchySupervisor.PerformAction(action, tag, replyTo), limit, system.scheduler());
-            return onComplete(answer, result -> {
+            // The HTTP server's own request timeout (20 s) must not answer first with a bare 503.
+            return withRequestTimeout(limit.plusSeconds(5), () -> onComplete(answer, result -> {
                 if (result.isFailure()) {
                     return complete(Responses.error(StatusCodes.GATEWAY_TIMEOUT, action.wireName() + " of hierarchy '"
                             + h.tag() + "' did not finish within " + limit.toSeconds() + " s; it may still be running: "
@@ -74,7 +75,7 @@ final class ActionRoute extends AllDirectives {
                 return reply.isSuccess()
                         ? complete(Responses.json(StatusCodes.OK, Json.write(reply.getValue())))
                         : complete(Responses.error(StatusCodes.CONFLICT, reply.getError().getMessage()));
-            });
+            }));
         });
     }
 

@@ -56,8 +56,15 @@ import org.apache.pekko.pattern.StatusReply;
  */
 public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacement.Command> {
 
-    /** How often placement is re-decided (and, without a lease device, the guard fed). */
+    /**
+     * How often placement is re-decided while anything is in motion (a server DEAD, a move, a
+     * request, a stop, a restore or remove running here) and, without a lease device, while the
+     * guard is armed here and must be fed. Besides, it is re-decided at once on every event: a
+     * change in the reports or comm paths, the hierarchy's state here, the lease, an operator's action.
+     */
     public static final Duration TICK = Duration.ofMillis(100);
+    /** How often placement is re-decided anyway when nothing moves: every server ALIVE, nothing to do. */
+    public static final Duration IDLE_TICK = Duration.ofSeconds(1);
     /** How long a switchover or a stop may wait for the hierarchy to arrive where it goes. */
     static final Duration MOVE_LIMIT = Duration.ofSeconds(60);
 
@@ -119,11 +126,16 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private final Ownership ownership;
     private final Optional<LeaseKeeper> lease;
     private final OperatorLog log;
+    private final TimerScheduler<Command> timers;
 
     private Local local = new Local(HierarchyReport.UNKNOWN, Optional.empty(), true, false, false);
     private Claim claim = Claim.unknown();
     private boolean settled;
     private boolean asking;
+    private long askedAt;
+    /** The timer runs at {@link #IDLE_TICK} (true) or {@link #TICK} (false). */
+    private boolean steady;
+    private final ActorRef<StatusBoard.Reports> reportsTo;
     private boolean armed;
     /** The guard's list was refreshed since the hierarchy came in service (it names the postmaster then). */
     private boolean listedRunning;
@@ -177,7 +189,10 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                 ctx.messageAdapter(LeaseKeeper.Event.class, LeaseHeard::new)::tell));
         this.facts = new PlacementFacts(hierarchy, config.cluster(), self, fenceWait(config),
                 server -> lease.map(l -> l.expiredHolders().contains(server)).orElse(false));
+        this.timers = timers;
+        this.reportsTo = ctx.messageAdapter(StatusBoard.Reports.class, Facts::new);
         timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+        board.tell(new StatusBoard.WatchReports(reportsTo));
     }
 
     /**
@@ -195,8 +210,9 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Local.class, msg -> {
+                    boolean changed = !msg.equals(local);
                     local = msg;
-                    return this;
+                    return changed ? onTick() : this;
                 })
                 .onMessageEquals(Joined.INSTANCE, () -> {
                     getContext().scheduleOnce(HierarchySupervisor.STARTUP_SETTLE, getContext().getSelf(),
@@ -205,17 +221,23 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                 })
                 .onMessageEquals(Settled.INSTANCE, () -> {
                     settled = true;
-                    return this;
+                    return onTick();
                 })
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessage(Facts.class, this::onFacts)
-                .onMessage(OperatorAction.class, this::onOperatorAction)
+                .onMessage(OperatorAction.class, msg -> {
+                    onOperatorAction(msg);
+                    return onTick();
+                })
                 .onMessage(SetMaintenance.class, msg -> {
                     maintenanceRequest.ifPresent(m -> m.replyTo().tell(StatusReply.error("superseded by a newer request")));
                     maintenanceRequest = Optional.of(msg);
-                    return this;
+                    return onTick();
                 })
-                .onMessage(Stop.class, this::onStop)
+                .onMessage(Stop.class, msg -> {
+                    onStop(msg);
+                    return onTick();
+                })
                 .onMessage(LeaseHeard.class, this::onLease)
                 .onSignal(PostStop.class, s -> {
                     lease.ifPresent(LeaseKeeper::close);
@@ -225,12 +247,34 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     }
 
     private Behavior<Command> onTick() {
-        if (!asking) {
+        long now = System.nanoTime();
+        if (!asking || now - askedAt > Duration.ofSeconds(2).toNanos()) {
             asking = true;
-            getContext().ask(StatusBoard.Reports.class, board, Duration.ofSeconds(2), StatusBoard.GetReports::new,
-                    (reports, error) -> new Facts(reports));
+            askedAt = now;
+            board.tell(new StatusBoard.GetReports(reportsTo));
         }
         return this;
+    }
+
+    /**
+     * Nothing moves: every server ALIVE and reporting, nothing requested, nothing running or
+     * waiting to run here that is not simply in service, no stop, and no guard to feed from here.
+     * The events re-decide at once; the timer only backs them up.
+     */
+    private boolean steady(Decision d, boolean newRecord) {
+        Step step = d.step(self);
+        return settled && !newRecord && stopping.isEmpty() && pending.isEmpty() && request.isEmpty()
+                && operatorRemoval.isEmpty() && maintenanceRequest.isEmpty() && lostEntitlement.isEmpty()
+                && takingOverFrom.isEmpty() && !local.busy() && facts.allAliveAndReported()
+                && (fencing.leaseMode() || !armed) && (!armed || listedRunning)
+                && (step == Step.NOTHING && !local.anyRunning() || step == Step.KEEP && local.allInService());
+    }
+
+    private void cadence(boolean nowSteady) {
+        if (nowSteady != steady) {
+            steady = nowSteady;
+            timers.startTimerWithFixedDelay(Tick.INSTANCE, steady ? IDLE_TICK : TICK);
+        }
     }
 
     // ---- the decision ----
@@ -300,6 +344,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         act(d, record);
         finishStop();
         expirePending();
+        cadence(steady(d, newRecord));
         return this;
     }
 
@@ -355,6 +400,11 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         if (local.busy()) {
             return;
         }
+        if (stopping.filter(Shutdown::leavesRunning).isPresent()) {
+            // lkstop -f: left running unprotected, as the operator asked, and published so (nobody takes it
+            // over). The quorum this server loses as it leaves the cluster is its own doing, not a partition.
+            return;
+        }
         if (lostEntitlement.isPresent() && (local.anyRunning())) {
             // Even in maintenance mode: a server that may no longer run it must stop it before others may start it.
             log.selfFencing(tag, lostEntitlement.get());
@@ -362,8 +412,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                     "out of service: " + lostEntitlement.get(), Optional.empty()));
             return;
         }
-        if (stopping.filter(Shutdown::leavesRunning).isPresent() || claim.maintenance()) {
-            return; // left running unprotected, or in maintenance mode: resources stay exactly as they are
+        if (claim.maintenance()) {
+            return; // in maintenance mode: resources stay exactly as they are
         }
         Step step = d.step(self);
         if (step == Step.RESTORE && ownerHere) {
@@ -533,7 +583,6 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             leaseHeld = true;
             lostEntitlement = Optional.empty();
             log.leaseAcquired(hierarchy.tag(), a.generation());
-            return onTick(); // a takeover waits for nothing else now
         } else if (msg.event() instanceof LeaseKeeper.NotHeld n) {
             leaseHeld = false;
             log.leaseNotHeld(hierarchy.tag(), n.reason());
@@ -541,6 +590,6 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             leaseHeld = false;
             lostEntitlement = Optional.of("its disk lease was lost (" + l.reason() + ")");
         }
-        return this;
+        return onTick(); // decide now: a takeover waits for nothing else, a lost lease stops it here
     }
 }

@@ -74,6 +74,13 @@ final class PlacementFacts {
         return total;
     }
 
+    /** Every configured server is ALIVE as seen from here, and has reported at least once. */
+    boolean allAliveAndReported() {
+        return facts != null && facts.states().size() == total
+                && facts.states().values().stream().allMatch(s -> s == ServerState.ALIVE)
+                && facts.reports().keySet().containsAll(facts.states().keySet());
+    }
+
     /** Empty when every ALIVE server of the hierarchy acknowledges {@code record}, else who has not yet. */
     Optional<String> unacknowledged(OwnerRecord record) {
         for (String server : hierarchy.priorities().keySet()) {

@@ -90,6 +90,14 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
                           Map<String, Integer> paths) {
     }
 
+    /**
+     * From a hierarchy's placement: send it the {@link Reports} whenever something it decides from
+     * changes (a peer's report other than its time stamp, this server's comm paths or resources),
+     * so that it decides on events and not on a fast timer.
+     */
+    public record WatchReports(ActorRef<Reports> watcher) implements Command {
+    }
+
     /** The administrator changed this server's shutdown strategy (already persisted in {@link ShutdownStrategyFile}). */
     public record SetShutdownStrategy(ShutdownStrategy strategy) implements Command {
     }
@@ -115,6 +123,7 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     private Optional<Shutdown> shutdown = Optional.empty();
     private ShutdownStrategy strategy;
     private long seq;
+    private final List<ActorRef<Reports>> watchers = new java.util.ArrayList<>();
 
     /**
      * @param incarnation when this actor system started (epoch ms): orders this server's reports
@@ -169,6 +178,11 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
                     return publish();
                 })
                 .onMessage(GetReports.class, this::onGetReports)
+                .onMessage(WatchReports.class, msg -> {
+                    watchers.add(msg.watcher());
+                    msg.watcher().tell(reports());
+                    return this;
+                })
                 .onMessage(SetShutdownStrategy.class, msg -> {
                     strategy = msg.strategy();
                     return publish();
@@ -178,13 +192,37 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     }
 
     private Behavior<Command> onCommPathsChanged(CommPathsChanged msg) {
+        boolean changed = !ownPaths.equals(msg.commPaths());
         ownPaths = List.copyOf(msg.commPaths());
-        return publish();
+        publish();
+        if (changed) {
+            tellWatchers();
+        }
+        return this;
     }
 
     private Behavior<Command> onResourceChanged(ResourceChanged msg) {
-        ownResources.put(msg.tag(), msg.status());
-        return publish();
+        boolean changed = !msg.status().equals(ownResources.put(msg.tag(), msg.status()));
+        publish();
+        if (changed) {
+            tellWatchers();
+        }
+        return this;
+    }
+
+    private void tellWatchers() {
+        if (!watchers.isEmpty()) {
+            Reports now = reports();
+            watchers.forEach(w -> w.tell(now));
+        }
+    }
+
+    /** The same report but for its sequence number and time: what the periodic re-publication changes. */
+    private static boolean sameContent(ServerReport a, ServerReport b) {
+        return b != null && a.incarnation() == b.incarnation() && a.entitled() == b.entitled()
+                && java.util.Objects.equals(a.shutdownStrategy(), b.shutdownStrategy()) && a.commPaths().equals(b.commPaths())
+                && a.resources().equals(b.resources()) && a.shutdown().equals(b.shutdown())
+                && a.claims().equals(b.claims());
     }
 
     private Behavior<Command> publish() {
@@ -209,8 +247,12 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
                     + "of this server's configuration: the servers' configurations differ", report.server());
             return this;
         }
-        if (report.newerThan(peers.get(report.server()))) {
+        ServerReport before = peers.get(report.server());
+        if (report.newerThan(before)) {
             peers.put(report.server(), report);
+            if (!sameContent(report, before)) {
+                tellWatchers();
+            }
         }
         return this;
     }
@@ -242,6 +284,11 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     }
 
     private Behavior<Command> onGetReports(GetReports msg) {
+        msg.replyTo().tell(reports());
+        return this;
+    }
+
+    private Reports reports() {
         Map<String, ServerReport> reports = new HashMap<>(peers);
         reports.put(self, ownReport());
         Map<String, ServerState> states = new HashMap<>();
@@ -253,8 +300,7 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
             states.put(server.name(), me || alive > 0 ? ServerState.ALIVE : ServerState.DEAD);
             paths.put(server.name(), me ? config.cluster().servers().size() : alive);
         }
-        msg.replyTo().tell(new Reports(Map.copyOf(reports), Map.copyOf(states), Map.copyOf(paths)));
-        return this;
+        return new Reports(Map.copyOf(reports), Map.copyOf(states), Map.copyOf(paths));
     }
 
     private ServerStatus serverStatus(ServerConfig server) {

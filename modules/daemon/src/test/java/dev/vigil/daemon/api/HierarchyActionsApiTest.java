@@ -103,7 +103,8 @@ class HierarchyActionsApiTest {
     }
 
     private static ActionOutcome outcome(HttpResponse<String> r) throws Exception {
-        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(200, r.statusCode(), () -> r.body() + "\nthe servers' log, last 80 lines:\n"
+                + TestSupport.tail(mainLog(), 80));
         return JSON.readValue(r.body(), ActionOutcome.class);
     }
 

@@ -133,6 +133,34 @@ class StatusBoardTest {
         assertEquals(List.of("n1", "n2", "n3"), status().servers().stream().map(ServerStatus::name).toList());
     }
 
+    @Test
+    void aWatcherHearsOfEveryChangeButNotOfAPeersRepublicationOfTheSameReport() {
+        TestProbe<StatusBoard.Reports> watcher = kit.createTestProbe();
+        board.tell(new StatusBoard.WatchReports(watcher.ref()));
+        assertTrue(watcher.receiveMessage(Duration.ofSeconds(3)).reports().containsKey("n1"), "the reports at once");
+
+        topic.tell(Topic.publish(report(1, 1, "first")));
+        assertEquals("first", watcher.receiveMessage(Duration.ofSeconds(3)).reports().get("n2").resources()
+                .get("ip-10.200.0.100").reason(), "a new peer report");
+        topic.tell(Topic.publish(report(1, 2, "first")));
+        topic.tell(Topic.publish(report(1, 3, "first")));
+        watcher.expectNoMessage(Duration.ofMillis(500)); // the same report again, newer only in seq and time
+        topic.tell(Topic.publish(report(1, 4, "changed")));
+        assertEquals("changed", watcher.receiveMessage(Duration.ofSeconds(3)).reports().get("n2").resources()
+                .get("ip-10.200.0.100").reason());
+
+        board.tell(new StatusBoard.CommPathsChanged(List.of(path("n2", CommPathState.ALIVE))));
+        assertEquals(ServerState.ALIVE, watcher.receiveMessage(Duration.ofSeconds(3)).states().get("n2"));
+        board.tell(new StatusBoard.CommPathsChanged(List.of(path("n2", CommPathState.ALIVE))));
+        watcher.expectNoMessage(Duration.ofMillis(300)); // unchanged paths
+        board.tell(new StatusBoard.CommPathsChanged(List.of(path("n2", CommPathState.DEAD))));
+        assertEquals(ServerState.DEAD, watcher.receiveMessage(Duration.ofSeconds(3)).states().get("n2"));
+
+        board.tell(new StatusBoard.ResourceChanged("fs-/share", new ResourceStatus(ResourceState.ISP, "in service")));
+        assertEquals(ResourceState.ISP, watcher.receiveMessage(Duration.ofSeconds(3)).reports().get("n1").resources()
+                .get("fs-/share").state());
+    }
+
     private void awaitN2Reason(String reason) {
         TestSupport.await("n2's report with reason " + reason, Duration.ofSeconds(3), () -> reason.equals(reasonOfN2()));
     }

@@ -123,7 +123,7 @@ class FailoverSimulationTest {
         long restoresBefore = c.world.events().stream().filter(e -> e.action().equals("restore")).count();
         c.start(0);
         TestSupport.await("adopted on n1", SimCluster.SETTLE, () -> c.mainLog().contains("n1 INFO  hierarchy \"" + TAG
-                + "\" adopted on \"n1\""));
+                + "\" adopted on \"n1\""), () -> TestSupport.tail(c.mainLog(), 80));
         Thread.sleep(2000);
         assertEquals(restoresBefore, c.world.events().stream().filter(e -> e.action().equals("restore")).count(),
                 "nothing restored again");

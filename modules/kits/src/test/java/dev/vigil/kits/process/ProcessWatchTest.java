@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -60,5 +61,47 @@ class ProcessWatchTest {
         sleeper.waitFor();
         Thread.sleep(3 * ProcessWatch.POLL.toMillis());
         assertTrue(ended.isCancelled());
+    }
+
+    @Test
+    void aPidfdHelperWatchesWithoutPollingAndEndsWithTheWatch() throws Exception {
+        assertTrue(ProcessWatch.usesPidfd(), "perl and pidfd_open are available here");
+        sleeper = new ProcessBuilder("sleep", "300").start();
+        CompletableFuture<String> ended = ProcessWatch.watch(sleeper.pid(), "sleep", "sleeper").orElseThrow();
+        assertFalse(ProcessWatch.polling(), "no polling thread while the helper watches");
+        List<ProcessHandle> helpers = ProcessHandle.current().children()
+                .filter(p -> helperOf(p, sleeper.pid())).toList();
+        assertEquals(1, helpers.size(), "one helper for the one watch");
+        ended.cancel(false);
+        assertTrue(helpers.get(0).onExit().get(2, TimeUnit.SECONDS) != null, "the helper ends with the watch");
+        sleeper.destroyForcibly();
+    }
+
+    @Test
+    void aKilledHelperFallsBackToPollingAndTheEndIsStillNoticed() throws Exception {
+        sleeper = new ProcessBuilder("sleep", "300").start();
+        CompletableFuture<String> ended = ProcessWatch.watch(sleeper.pid(), "sleep", "sleeper").orElseThrow();
+        ProcessHandle helper = ProcessHandle.current().children()
+                .filter(p -> helperOf(p, sleeper.pid())).findFirst().orElseThrow();
+        helper.destroyForcibly();
+        helper.onExit().get(2, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!ProcessWatch.polling() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(ProcessWatch.polling(), "polled once the helper is gone");
+        assertFalse(ended.isDone(), "the helper's end is not the process's end");
+        sleeper.destroyForcibly();
+        assertTrue(ended.get(2, TimeUnit.SECONDS).startsWith("sleeper ended"));
+        long stop = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (ProcessWatch.polling() && System.nanoTime() < stop) {
+            Thread.sleep(ProcessWatch.POLL.toMillis());
+        }
+        assertFalse(ProcessWatch.polling(), "the polling stops when nothing is polled: " + ProcessWatch.watched());
+    }
+
+    private static boolean helperOf(ProcessHandle p, long pid) {
+        String cmd = p.info().commandLine().orElse("");
+        return cmd.contains("perl") && cmd.endsWith(" " + pid);
     }
 }
