@@ -116,7 +116,8 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     private final List<HierarchyInfo> hierarchies;
     private final Map<String, ResourceStatus> ownResources = new LinkedHashMap<>();
     private final Map<String, ServerReport> peers = new HashMap<>();
-    private List<CommPathStatus> ownPaths = List.of();
+    /** This server's comm paths: every configured one DEAD until the comm path monitor says otherwise. */
+    private List<CommPathStatus> ownPaths;
     private final Map<String, Claim> ownClaims = new LinkedHashMap<>();
     private final Map<String, PlacementStatus> placements = new LinkedHashMap<>();
     private boolean entitled;
@@ -142,6 +143,7 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
                         ActorRef<Topic.Command<ServerReport>> topic) {
         super(ctx);
         this.config = config;
+        this.ownPaths = new PathTable(config).statuses();
         this.self = config.serverName();
         this.incarnation = incarnation;
         this.topic = topic;

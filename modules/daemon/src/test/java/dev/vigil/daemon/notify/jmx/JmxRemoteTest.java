@@ -87,7 +87,13 @@ class JmxRemoteTest {
 
         try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(JmxConnector.url(jmxPort)))) {
             MBeanServerConnection mbs = connector.getMBeanServerConnection();
-            TestSupport.await("the MBeans registered", WAIT, () -> names(mbs).size() == 6);
+            TestSupport.await("the MBeans registered", WAIT, () -> names(mbs).size() == 6, () -> {
+                try {
+                    return "registered: " + names(mbs) + "\n" + TestSupport.tail(TestSupport.read(dir.resolve("logs/vigil.log")), 40);
+                } catch (Exception e) {
+                    return e.toString();
+                }
+            });
             assertEquals(new TreeSet<>(List.of(
                     "dev.vigil:name=n1,type=Server", "dev.vigil:name=n2,type=Server",
                     "dev.vigil:peer=n2,priority=1,server=n1,type=CommPath",
