@@ -67,7 +67,7 @@ public final class PekkoSettings {
                   logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
                   log-dead-letters-during-shutdown = off
                   # Pekko's timer thread wakes every tick, busy or not (each wake-up costs ~0.1 ms of CPU on
-                  # a VM; 20 ms ticks cost 0.6 % of a core). A periodic timer runs about two ticks late each
+                  # a VM; 20 ms ticks cost 0.6 %% of a core). A periodic timer runs about two ticks late each
                   # period, so the tick stays well below the cluster's heartbeat-interval: Pekko Cluster's own
                   # 33 ms, shared with the cluster (else it starts a timer thread of its own).
                   scheduler.tick-duration = 33ms
