@@ -56,6 +56,12 @@ public final class PostgresqlKit implements RecoveryKit {
     }
 
     /** Clears a crashed instance's leftovers, starts it and waits until it answers the check. */
+    /**
+     * How long a recovery waits before starting an instance that was shut down cleanly (no
+     * postmaster.pid): three polls of whoever stopped it with {@code pg_ctl stop -w}.
+     */
+    static final long CLEAN_STOP_GRACE_MILLIS = 300;
+
     private ActionResult startFresh(Postmaster.Instance instance, Deadline d) {
         if (instance.state() == Postmaster.State.UNKNOWN) {
             return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), instance.describe() + " in " + spec.dataDir());
@@ -154,6 +160,15 @@ public final class PostgresqlKit implements RecoveryKit {
     public ActionResult recover() {
         Deadline d = Deadline.after(timeouts.recover());
         Postmaster.Instance instance = postmaster.inspect(d);
+        if (instance.state() == Postmaster.State.NO_PID_FILE) {
+            // Shut down cleanly (the postmaster removed its pid file), not crashed: someone stopped it behind
+            // Vigil's back, and the watch saw it at once. Let their `pg_ctl stop -w`, which looks every 100 ms,
+            // see it stopped before it is started again; a crash (a stale pid file) is restarted at once.
+            pause(CLEAN_STOP_GRACE_MILLIS);
+            ActionResult started = startFresh(postmaster.inspect(d), d);
+            return started.succeeded() ? ActionResult.success("shut down cleanly behind Vigil's back, started again: "
+                    + started.message()) : started;
+        }
         if (instance.state() != Postmaster.State.RUNNING) {
             return startFresh(instance, d);
         }
@@ -199,8 +214,12 @@ public final class PostgresqlKit implements RecoveryKit {
     }
 
     private static void sleep() {
+        pause(POLL_MILLIS);
+    }
+
+    private static void pause(long millis) {
         try {
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

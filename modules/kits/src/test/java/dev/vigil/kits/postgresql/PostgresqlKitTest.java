@@ -162,8 +162,12 @@ class PostgresqlKitTest {
         CheckResult c = kit.quickCheck();
         assertEquals(Optional.of(FailureKind.FAILED), c.kind(), c.toString());
         assertTrue(c.failure().orElseThrow().reason().contains("no postmaster.pid"), c.toString());
+        long start = System.nanoTime();
         ActionResult r = kit.recover();
         assertTrue(r.succeeded(), r.toString());
+        assertTrue(r.toString().contains("shut down cleanly behind Vigil's back, started again"), r.toString());
+        assertTrue(System.nanoTime() - start >= PostgresqlKit.CLEAN_STOP_GRACE_MILLIS * 1_000_000,
+                "a clean stop is given its grace before the start");
         assertTrue(kit.quickCheck().isHealthy());
     }
 
