@@ -80,12 +80,13 @@ public final class PekkoSettings {
                     }
                     # An idle daemon's cost is thread wake-ups, not work: a message that one actor sends
                     # another is run by the sending thread when the pool has a single thread, and wakes a
-                    # second, idle thread when it has several (ForkJoin hands work over eagerly). One
-                    # thread each for Vigil's actors and the admin API, for Pekko's cluster internals
-                    # (heartbeats stay apart from Vigil's work), and for remoting.
+                    # second, idle thread when it has several (ForkJoin hands work over eagerly). Two
+                    # threads for Vigil's actors and the admin API (a request to the local guard may block
+                    # one briefly), one for Pekko's cluster internals (heartbeats stay apart from Vigil's
+                    # work), one for remoting.
                     default-dispatcher {
                       executor = "thread-pool-executor"
-                      thread-pool-executor.fixed-pool-size = 1
+                      thread-pool-executor.fixed-pool-size = 2
                     }
                     internal-dispatcher {
                       executor = "thread-pool-executor"
