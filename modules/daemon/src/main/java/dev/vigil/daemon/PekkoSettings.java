@@ -81,8 +81,8 @@ public final class PekkoSettings {
                     # An idle daemon's cost is thread wake-ups, not work: a message that one actor sends
                     # another is run by the sending thread when the pool has a single thread, and wakes a
                     # second, idle thread when it has several (ForkJoin hands work over eagerly). Two
-                    # threads for Vigil's actors and the admin API (a request to the local guard may block
-                    # one briefly), one for Pekko's cluster internals (heartbeats stay apart from Vigil's
+                    # threads for Vigil's actors and the admin API (a request to the local guard blocks one
+                    # for its round trip), one for Pekko's cluster internals (heartbeats stay apart from Vigil's
                     # work), one for remoting.
                     default-dispatcher {
                       executor = "thread-pool-executor"
