@@ -138,10 +138,10 @@ public final class ProcessWatch {
             }
             return false;
         }
-        Optional<String[]> now = stat(w.pid());
-        if (now.isEmpty() || isZombie(now.get()) || !startTime(now.get()).equals(w.startTime())) {
+        String endedMeanwhile = endedBecause(w);
+        if (endedMeanwhile != null) {
             helper.destroyForcibly();
-            w.ended().complete(w.label() + " ended");
+            w.ended().complete(w.label() + endedMeanwhile);
             return true;
         }
         w.ended().whenComplete((why, cancelled) -> {
