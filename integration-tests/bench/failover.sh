@@ -9,6 +9,9 @@
 #   scenarios: postmaster-kill, power-off, power-off-lease, switchover, lkstop-n, footprint
 #   (idle RSS, CPU and wake-ups of the daemons over 60 s, n1 + n2 with the disk lease),
 #   footprint-witness (the same with the witness n3, quorum only); default: postmaster-kill footprint
+# VIGIL_BENCH_CONF=HOCON adds settings to every server's configuration (to compare settings);
+# VIGIL_BENCH_SETTLE=SECONDS: how long the daemons run before the footprint is measured (90);
+# VIGIL_JAVA_OPTS reaches the daemons' JVMs.
 # Needs root and the Debian packages of .ci/run. Builds what it needs offline (mvn -o package);
 # not part of the normal test run. Cleans the bed up at the end, also when interrupted
 # (or run integration-tests/bed/cleanup.sh).

@@ -111,7 +111,7 @@ public final class FailoverBenchmark {
         long lost = 0;
         long doubleActive = 0;
         for (int i = 1; i <= rounds; i++) {
-            bed.startCluster(scenario.config().apply(bed));
+            bed.startCluster(tuned(scenario.config().apply(bed)));
             try (ScenarioRun run = ScenarioRun.begin(bed, name + "-" + System.currentTimeMillis())) {
                 Thread.sleep(1500);
                 long mark = bed.logEnd("n1", "vigil.log");
@@ -197,7 +197,7 @@ public final class FailoverBenchmark {
     }
 
     /** How long the daemons run before the footprint is measured: startup and the JIT compiler's warm-up. */
-    private static final int SETTLE_SECONDS = 90;
+    private static final int SETTLE_SECONDS = Integer.parseInt(System.getenv().getOrDefault("VIGIL_BENCH_SETTLE", "90"));
     /** One footprint window; the footprint takes as many as the benchmark's rounds (at least 3). */
     private static final int WINDOW_SECONDS = 30;
 
@@ -208,7 +208,7 @@ public final class FailoverBenchmark {
      * worst, and where its threads spent the time over all windows.
      */
     private static String footprint(Bed bed, BedConfig config, int rounds) throws Exception {
-        bed.startCluster(config);
+        bed.startCluster(tuned(config));
         Thread.sleep(SETTLE_SECONDS * 1000L);
         String setup = config.witness() ? "witness n3, quorum" : "disk lease";
         List<String> servers = List.copyOf(config.servers().keySet());
@@ -290,6 +290,15 @@ public final class FailoverBenchmark {
                             t.getValue()[0] / 100.0 / seconds * 100, t.getValue()[1] / seconds));
         }
         return out.toString();
+    }
+
+    /**
+     * The scenario's configuration with the HOCON of the environment variable VIGIL_BENCH_CONF
+     * added for every server (comparing settings, e.g. slower heartbeats); unset: unchanged.
+     */
+    private static BedConfig tuned(BedConfig config) {
+        String more = System.getenv().getOrDefault("VIGIL_BENCH_CONF", "");
+        return more.isBlank() ? config : config.extra(config.extra() + more + "\n");
     }
 
     private static double median(List<Double> values) {

@@ -111,6 +111,8 @@ public final class HeartbeatTransport implements AutoCloseable {
     private final Selector selector;
     private volatile boolean running = true;
     private long seq;
+    /** Times the thread woke from its selector (tests: an idle transport must not spin). */
+    private volatile long wakeups;
 
     /**
      * @param incarnation this server's current life (see {@link Heartbeat})
@@ -141,6 +143,11 @@ public final class HeartbeatTransport implements AutoCloseable {
         this.selector = Selector.open();
         this.thread = new Thread(this::run, "vigil-heartbeat-" + self);
         thread.setDaemon(true);
+    }
+
+    /** How often the transport's thread has woken from its selector: about twice per heartbeat-interval. */
+    long wakeups() {
+        return wakeups;
     }
 
     /** True when this server has an address on at least one network (else there is nothing to run). */
@@ -183,12 +190,14 @@ public final class HeartbeatTransport implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocate(Heartbeat.MAX_SIZE + 1);
         try {
             while (running) {
-                long wait = TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime());
-                if (wait > 0) {
-                    selector.select(wait);
+                long left = nextTick - System.nanoTime();
+                if (left > 0) {
+                    // Rounded up: the last fraction of a millisecond must not become selectNow() in a loop.
+                    selector.select(Math.max(1, (left + 999_999) / 1_000_000));
                 } else {
                     selector.selectNow();
                 }
+                wakeups++;
                 for (SelectionKey key : selector.selectedKeys()) {
                     receiveAll((Network) key.attachment(), buffer);
                 }

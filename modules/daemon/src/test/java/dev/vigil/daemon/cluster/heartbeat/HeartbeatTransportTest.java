@@ -96,6 +96,24 @@ class HeartbeatTransportTest {
     }
 
     @Test
+    void theThreadWakesForItsTicksAndDatagramsOnlyNeverSpinningBeforeATick() throws Exception {
+        List<Integer> ports = TestSupport.freeUdpPorts(2, List.of());
+        start("n1", lan2(ports.get(0), ports.get(1)), SHORT);
+        start("n2", lan2(ports.get(0), ports.get(1)), SHORT);
+        HeartbeatTransport n1 = started.get(0);
+        Thread.sleep(500);
+        long before = n1.wakeups();
+        long t0 = System.nanoTime();
+        Thread.sleep(2000);
+        long ticks = (System.nanoTime() - t0) / SHORT.heartbeatInterval().toNanos();
+        long woke = n1.wakeups() - before;
+        System.out.println("heartbeat thread woke " + woke + " times in " + ticks + " heartbeat-intervals");
+        // One wake-up for its own tick and one for the peer's heartbeat, a few more for timer slack; a
+        // selector woken with a timeout rounded down to 0 ms spins hundreds of times per tick instead.
+        assertTrue(woke <= ticks * 4 + 4, "woke " + woke + " times in " + ticks + " heartbeat-intervals");
+    }
+
+    @Test
     void datagramsFromStrangersAreIgnoredAndEachKindReportedOnce() throws Exception {
         List<Integer> ports = TestSupport.freeUdpPorts(3, List.of());
         BlockingQueue<Event> n1 = start("n1", lan2(ports.get(0), ports.get(1)), SHORT);
