@@ -19,9 +19,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The daemon's side of its guard: starts the guard process if it is not running, connects, and
@@ -49,6 +52,8 @@ public final class GuardClient implements AutoCloseable {
 
     private static final String EOF = "\u0000eof";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    /** With nothing armed, the daemon says ALIVE once every this many heartbeat intervals. */
+    static final int IDLE_HEARTBEATS = 10;
 
     private final Path socket;
     private final Path pidFile;
@@ -57,8 +62,12 @@ public final class GuardClient implements AutoCloseable {
     private final Launch launch;
     private SocketChannel channel;
     private BlockingQueue<String> replies;
-    private Thread heartbeat;
+    private volatile Thread heartbeat;
     private int unanswered;
+    /** When the last request was written: every request tells the guard the daemon is alive. */
+    private volatile long lastSentNanos = System.nanoTime();
+    /** Names armed through this client: while any is, the guard needs to hear from the daemon often. */
+    private final Set<String> armed = ConcurrentHashMap.newKeySet();
 
     public GuardClient(Path socket, Path pidFile, Path logFile, String server, Launch launch) {
         this.socket = socket;
@@ -167,9 +176,23 @@ public final class GuardClient implements AutoCloseable {
         return hello;
     }
 
+    /**
+     * Says ALIVE only when nothing else was sent for a while: every request proves the daemon alive
+     * (a lease holder's FEEDs come every renew-interval, so it sends no ALIVE at all). While a name
+     * is armed the daemon is never silent for more than 1.5 heartbeats (the guard takes 3 for
+     * frozen); while nothing is armed, where silence decides nothing, once every
+     * {@value #IDLE_HEARTBEATS} heartbeats. Arming wakes this thread to switch to the short gap.
+     */
     private void beat(Duration every) {
+        long everyNanos = every.toNanos();
         while (!Thread.currentThread().isInterrupted()) {
-            if (!sleep(every.toMillis()) || !request(List.of(GuardProtocol.ALIVE), REQUEST_TIMEOUT).ok()) {
+            long gap = armed.isEmpty() ? IDLE_HEARTBEATS * everyNanos : everyNanos * 3 / 2;
+            long silent = System.nanoTime() - lastSentNanos;
+            if (silent < gap) {
+                LockSupport.parkNanos(this, gap - silent);
+                continue;
+            }
+            if (!request(List.of(GuardProtocol.ALIVE), REQUEST_TIMEOUT).ok()) {
                 return;
             }
         }
@@ -191,6 +214,12 @@ public final class GuardClient implements AutoCloseable {
                 anchorNanos));
         lines.addAll(list.encode());
         lines.add(GuardProtocol.END);
+        if (armed.add(name)) {
+            Thread beat = heartbeat;
+            if (beat != null) {
+                LockSupport.unpark(beat); // from the idle gap to the armed one
+            }
+        }
         return request(lines, REQUEST_TIMEOUT);
     }
 
@@ -201,14 +230,17 @@ public final class GuardClient implements AutoCloseable {
 
     /** Fences {@code name} now (the daemon knows it lost the lease); returns when the guard is done. */
     public GuardReply fence(String name, String reason) {
+        armed.remove(name);
         return request(List.of(GuardProtocol.FENCE + " " + Tokens.join(name, reason)), Duration.ofSeconds(15));
     }
 
     public GuardReply disarm(String name) {
+        armed.remove(name);
         return request(List.of(GuardProtocol.DISARM + " " + Tokens.join(name)), REQUEST_TIMEOUT);
     }
 
     public GuardReply disarmAll() {
+        armed.clear();
         return request(List.of(GuardProtocol.DISARM + " *"), REQUEST_TIMEOUT);
     }
 
@@ -238,6 +270,7 @@ public final class GuardClient implements AutoCloseable {
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
+            lastSentNanos = System.nanoTime();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 String reply = replies.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -277,6 +310,7 @@ public final class GuardClient implements AutoCloseable {
     /** Closes the connection; anything still armed is fenced by the guard. */
     @Override
     public synchronized void close() {
+        armed.clear();
         if (heartbeat != null) {
             heartbeat.interrupt();
             heartbeat = null;
