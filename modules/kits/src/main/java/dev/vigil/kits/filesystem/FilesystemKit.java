@@ -14,6 +14,7 @@ import dev.vigil.kits.process.Command;
 import dev.vigil.kits.process.CommandResult;
 import dev.vigil.kits.process.CommandRunner;
 import dev.vigil.kits.process.Deadline;
+import dev.vigil.kits.process.HostFiles;
 import dev.vigil.kits.process.HostProcesses;
 import java.time.Duration;
 import java.util.Arrays;
@@ -24,31 +25,34 @@ import org.slf4j.LoggerFactory;
 /**
  * A filesystem on a shared block device. Restore opens the device first (a device this server
  * cannot open means fail over), runs {@code fsck -p} when configured, and mounts it. The check
- * wants the device mounted at the mount point and writable. Remove unmounts, stopping the
- * processes that hold the mount (SIGTERM, then SIGKILL), and as the very last resort detaches it
- * lazily — reported as a failure, never silently. Events: {@code filesys,notmounted},
- * {@code filesys,ioerror}.
+ * wants the device mounted at the mount point and writable; in the daemon's own mount namespace
+ * it reads the mount table and writes its probe file ({@link WriteProbe}) in the JVM, without a
+ * process. Remove unmounts, stopping the processes that hold the mount (SIGTERM, then SIGKILL),
+ * and as the very last resort detaches it lazily — reported as a failure, never silently.
+ * Events: {@code filesys,notmounted}, {@code filesys,ioerror}.
  */
 public final class FilesystemKit implements RecoveryKit {
     private static final Logger LOG = LoggerFactory.getLogger(LogType.LOG.loggerName());
     private static final Duration STEP = Duration.ofSeconds(10);
-    /** The file the write check creates, syncs and deletes at the root of the mounted filesystem. */
-    static final String PROBE_FILE = ".vigil-quickcheck";
 
     private final String tag;
     private final FilesystemSpec spec;
     private final ActionTimeouts timeouts;
     private final CommandRunner runner;
+    private final HostFiles files;
     private final HostProcesses processes;
     private final Unmounter unmounter;
+    private final WriteProbe writeProbe;
 
     public FilesystemKit(String tag, FilesystemSpec spec, ActionTimeouts timeouts, CommandRunner runner) {
         this.tag = tag;
         this.spec = spec;
         this.timeouts = timeouts;
         this.runner = runner;
+        this.files = new HostFiles(runner);
         this.processes = new HostProcesses(runner);
         this.unmounter = new Unmounter(tag, runner, processes, spec);
+        this.writeProbe = new WriteProbe(tag, spec.mountPoint(), runner);
     }
 
     @Override
@@ -111,7 +115,7 @@ public final class FilesystemKit implements RecoveryKit {
             return Optional.of(ActionResult.failed(FailureKind.TIMED_OUT, prefix + size.describe()));
         }
         if (!size.succeeded()) {
-            String why = lastPart(size.stderr());
+            String why = size.errorReason();
             if (why.contains("Inappropriate ioctl")) {
                 return Optional.of(ActionResult.failed(FailureKind.MISCONFIGURED, prefix + "not a block device"));
             }
@@ -123,7 +127,7 @@ public final class FilesystemKit implements RecoveryKit {
         CommandResult read = run(d, "dd", "if=" + spec.device(), "of=/dev/null", "bs=4096", "count=1", "iflag=direct");
         if (!read.succeeded()) {
             return Optional.of(ActionResult.failed(read.timedOut() ? FailureKind.TIMED_OUT : FailureKind.NOT_AVAILABLE_HERE,
-                    prefix + (read.timedOut() ? read.describe() : lastPart(read.stderr()))));
+                    prefix + (read.timedOut() ? read.describe() : read.errorReason())));
         }
         return Optional.empty();
     }
@@ -186,18 +190,8 @@ public final class FilesystemKit implements RecoveryKit {
             return CheckResult.failed(event("ioerror"), FailureKind.FAILED, spec.mountPoint()
                     + " is mounted read-only (the kernel does that after I/O errors on the device)");
         }
-        String probe = spec.mountPoint().replaceAll("/+$", "") + "/" + PROBE_FILE;
-        CommandResult write = run(d, "sh", "-c", "printf vigil > \"$1\" && sync \"$1\" && rm -f \"$1\"", "probe", probe);
-        if (write.succeeded()) {
-            return CheckResult.healthy();
-        }
-        if (write.output().contains("No space left on device")) {
-            LOG.warn("{}: {} is full; not a failure of the filesystem", tag, spec.mountPoint());
-            run(d, "rm", "-f", probe);
-            return CheckResult.healthy();
-        }
-        return CheckResult.failed(event("ioerror"), write.timedOut() ? FailureKind.TIMED_OUT : FailureKind.FAILED,
-                "cannot write to " + spec.mountPoint() + ": " + write.describe());
+        return writeProbe.write(d).map(f -> CheckResult.failed(event("ioerror"), f.kind(), f.reason()))
+                .orElse(CheckResult.healthy());
     }
 
     @Override
@@ -238,30 +232,18 @@ public final class FilesystemKit implements RecoveryKit {
     }
 
     private Optional<Where> where(Deadline d) {
-        CommandResult info = run(d, "cat", "/proc/self/mountinfo");
-        if (!info.succeeded()) {
-            LOG.warn("{}: cannot read the mount table: {}", tag, info.describe());
+        HostFiles.Read info = files.read("/proc/self/mountinfo", d);
+        if (!info.ok()) {
+            LOG.warn("{}: cannot read the mount table: {}", tag, info.error());
             return Optional.empty();
         }
-        Optional<MountTable.Mount> m = MountTable.parse(info.stdout()).at(spec.mountPoint());
+        Optional<MountTable.Mount> m = MountTable.parse(info.text()).at(spec.mountPoint());
         if (m.isEmpty()) {
             return Optional.of(new Where(m, false));
         }
-        boolean ours = m.get().source().equals(spec.device());
-        if (!ours) {
-            CommandResult dev = run(d, "stat", "-L", "-c", "%t:%T", spec.device());
-            ours = dev.succeeded() && decimalMajorMinor(dev.stdout().trim()).equals(m.get().majorMinor());
-        }
+        boolean ours = m.get().source().equals(spec.device())
+                || files.deviceNumber(spec.device(), d).filter(m.get().majorMinor()::equals).isPresent();
         return Optional.of(new Where(m, ours));
-    }
-
-    /** stat prints the device number in hex ("7:1f"); mountinfo in decimal ("7:31"). */
-    private static String decimalMajorMinor(String hex) {
-        String[] parts = hex.split(":");
-        if (parts.length != 2) {
-            return hex;
-        }
-        return Integer.parseInt(parts[0], 16) + ":" + Integer.parseInt(parts[1], 16);
     }
 
     private boolean configuredReadOnly() {
@@ -270,13 +252,6 @@ public final class FilesystemKit implements RecoveryKit {
 
     private CommandResult run(Deadline d, String... argv) {
         return runner.run(Command.of(d.cap(STEP), argv));
-    }
-
-    /** "blockdev: cannot open /dev/loop7: No such device or address" → "No such device or address". */
-    private static String lastPart(String message) {
-        String line = message.strip().lines().reduce((a, b) -> b).orElse("");
-        int colon = line.lastIndexOf(": ");
-        return colon < 0 ? line : line.substring(colon + 2);
     }
 
     private static KitEvent event(String name) {

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The mounts a process sees, parsed from {@code /proc/self/mountinfo} (read through the command
- * runner, so a kit acting inside another mount namespace sees that namespace's mounts).
+ * The mounts a process sees, parsed from {@code /proc/self/mountinfo} (read through
+ * {@code HostFiles}, so a kit acting inside another mount namespace sees that namespace's mounts).
  */
 final class MountTable {
 

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * address another host already answers for (a duplicate is a configuration error, not a
  * takeover); after adding, announces it with gratuitous ARP. The check wants the address on the
  * interface, the link up, and — with a ping list — one listed host answering a ping sent from the
- * address. Events: {@code ip,addrfail}, {@code ip,linkfail}, {@code ip,pingfail}.
+ * address. In the daemon's own network namespace the first two are read in the JVM (see
+ * {@link NetInterface}): without a ping list, a check starts no process. Events:
+ * {@code ip,addrfail}, {@code ip,linkfail}, {@code ip,pingfail}.
  */
 public final class IpKit implements RecoveryKit {
     private static final Logger LOG = LoggerFactory.getLogger(LogType.LOG.loggerName());
@@ -71,7 +73,7 @@ public final class IpKit implements RecoveryKit {
                         "link of " + iface.name() + " is down " + link.detail() + ": cannot bring up " + cidr());
             case UNKNOWN:
                 return ActionResult.failed(d.timedOutOr(FailureKind.FAILED),
-                        "cannot read the state of " + iface.name() + ": " + link.detail());
+                        "cannot read the state of " + iface.name() + " " + link.detail());
             default:
                 break;
         }

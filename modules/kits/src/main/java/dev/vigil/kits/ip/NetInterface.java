@@ -4,53 +4,110 @@ import dev.vigil.kits.process.Command;
 import dev.vigil.kits.process.CommandResult;
 import dev.vigil.kits.process.CommandRunner;
 import dev.vigil.kits.process.Deadline;
+import dev.vigil.kits.process.HostFiles;
+import java.net.Inet4Address;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** One network interface as {@code ip} shows it: its link state and whether it carries an address. */
+/**
+ * One network interface as the kernel shows it: its link state ({@code /sys/class/net/IF}) and
+ * whether it carries an address ({@link NetworkInterface}, which lists every IPv4 address with its
+ * prefix length, secondary and labelled ones included). The check reads both every two seconds, so
+ * in the daemon's own network namespace they are read in the JVM, without a process; behind a
+ * command prefix the sysfs files are read through it and the addresses with {@code ip}. Adding and
+ * deleting the address are actions, done with {@code ip}.
+ */
 final class NetInterface {
     enum Link { UP, DOWN, MISSING, UNKNOWN }
 
-    /** A link state with the output that explains it. */
+    /** A link state with what explains it, in parentheses: "(no carrier, operstate down)". */
     record LinkState(Link link, String detail) {
     }
 
-    /** Whether the address is on the interface; {@code error} when {@code ip} itself failed. */
+    /** Whether the address is on the interface; {@code error} when the addresses could not be read. */
     record AddressState(boolean present, String error) {
     }
 
     private static final Duration STEP = Duration.ofSeconds(5);
-    private static final Pattern FLAGS = Pattern.compile("<([^>]*)>");
+    /** IFF_UP in {@code flags}: the interface is administratively up. */
+    private static final int IFF_UP = 0x1;
+    /** What reading {@code carrier} of an interface that is administratively down fails with (EINVAL). */
+    private static final String NOT_UP = "Invalid argument";
 
     private final CommandRunner runner;
+    private final HostFiles files;
     private final String name;
+    private final String sysfs;
 
     NetInterface(CommandRunner runner, String name) {
         this.runner = runner;
+        this.files = new HostFiles(runner);
         this.name = name;
+        this.sysfs = "/sys/class/net/" + name;
     }
 
     String name() {
         return name;
     }
 
-    /** UP = administratively up with carrier (flags UP and LOWER_UP). */
+    /** UP = administratively up ({@code flags} has IFF_UP) with carrier ({@code carrier} is 1). */
     LinkState link(Deadline deadline) {
-        CommandResult r = runner.run(Command.of(deadline.cap(STEP), "ip", "-o", "link", "show", "dev", name));
-        if (!r.succeeded()) {
-            return new LinkState(r.output().contains("does not exist") ? Link.MISSING : Link.UNKNOWN, r.describe());
+        HostFiles.Read flags = files.read(sysfs + "/flags", deadline);
+        if (flags.missing()) {
+            return new LinkState(Link.MISSING, "(no " + sysfs + ")");
         }
-        Matcher m = FLAGS.matcher(r.stdout());
-        if (!m.find()) {
-            return new LinkState(Link.UNKNOWN, r.describe());
+        if (!flags.ok()) {
+            return new LinkState(Link.UNKNOWN, "(" + sysfs + "/flags: " + flags.error() + ")");
         }
-        String flags = "," + m.group(1) + ",";
-        boolean up = flags.contains(",UP,") && flags.contains(",LOWER_UP,");
-        return new LinkState(up ? Link.UP : Link.DOWN, "<" + m.group(1) + ">");
+        int bits;
+        try {
+            bits = Integer.decode(flags.text().strip());
+        } catch (NumberFormatException e) {
+            return new LinkState(Link.UNKNOWN, "(" + sysfs + "/flags: unexpected '" + flags.text().strip() + "')");
+        }
+        if ((bits & IFF_UP) == 0) {
+            return down("administratively down", deadline);
+        }
+        HostFiles.Read carrier = files.read(sysfs + "/carrier", deadline);
+        if (carrier.ok()) {
+            return carrier.text().strip().equals("1") ? new LinkState(Link.UP, "(up, with carrier)")
+                    : down("no carrier", deadline);
+        }
+        if (carrier.error().equals(NOT_UP)) {
+            return down("administratively down", deadline); // set down since flags was read
+        }
+        if (carrier.missing()) {
+            return new LinkState(Link.MISSING, "(no " + sysfs + ")");
+        }
+        return new LinkState(Link.UNKNOWN, "(" + sysfs + "/carrier: " + carrier.error() + ")");
     }
 
+    private LinkState down(String why, Deadline deadline) {
+        HostFiles.Read operstate = files.read(sysfs + "/operstate", deadline);
+        String state = operstate.ok() ? operstate.text().strip() : "unreadable";
+        return new LinkState(Link.DOWN, "(" + why + ", operstate " + state + ")");
+    }
+
+    /** Whether {@code address/prefix} is on the interface; an interface that does not exist has no address. */
     AddressState has(String address, int prefix, Deadline deadline) {
+        return files.inJvm() ? hasInJvm(address, prefix) : hasWithIp(address, prefix, deadline);
+    }
+
+    private AddressState hasInJvm(String address, int prefix) {
+        NetworkInterface nic;
+        try {
+            nic = NetworkInterface.getByName(name);
+        } catch (SocketException e) {
+            return new AddressState(false, "cannot list the addresses of " + name + ": " + e.getMessage());
+        }
+        boolean present = nic != null && nic.getInterfaceAddresses().stream()
+                .anyMatch(a -> a.getAddress() instanceof Inet4Address && a.getNetworkPrefixLength() == prefix
+                        && a.getAddress().getHostAddress().equals(address));
+        return new AddressState(present, "");
+    }
+
+    private AddressState hasWithIp(String address, int prefix, Deadline deadline) {
         CommandResult r = runner.run(Command.of(deadline.cap(STEP), "ip", "-o", "-4", "addr", "show", "dev", name));
         if (!r.succeeded()) {
             boolean missing = r.output().contains("does not exist");

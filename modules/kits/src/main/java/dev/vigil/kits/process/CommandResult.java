@@ -43,6 +43,16 @@ public record CommandResult(String command, int exitCode, String stdout, String 
                 || err.contains("not found")));
     }
 
+    /**
+     * The reason at the end of the last line of stderr, as the C library words it:
+     * "blockdev: cannot open /dev/loop7: No such device or address" gives "No such device or address".
+     */
+    public String errorReason() {
+        String line = stderr.strip().lines().reduce((a, b) -> b).orElse("");
+        int colon = line.lastIndexOf(": ");
+        return colon < 0 ? line : line.substring(colon + 2);
+    }
+
     /** One line for messages: "`cmd` exited 2: <output>" or "`cmd` timed out after 5.0 s: <partial output>". */
     public String describe() {
         String what = timedOut

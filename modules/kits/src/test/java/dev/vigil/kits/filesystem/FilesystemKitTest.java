@@ -1,5 +1,6 @@
 package dev.vigil.kits.filesystem;
 
+import static dev.vigil.kits.KitInNamespace.assertAnsweredWithoutProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,11 +10,13 @@ import dev.vigil.core.config.spec.FilesystemSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
 import dev.vigil.kits.FailureKind;
+import dev.vigil.kits.KitInNamespace;
 import dev.vigil.kits.LogCapture;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
 import dev.vigil.kits.TestHost;
 import dev.vigil.kits.TestResources;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +64,15 @@ class FilesystemKitTest {
 
     private RecoveryKit kit() {
         return kit("ext4", "rw");
+    }
+
+    /** The kit in a JVM inside the disk's mount namespace, without a command prefix, as a daemon on a real server. */
+    private KitInNamespace kitInside(Duration quickCheck) throws IOException {
+        return KitInNamespace.filesystem(disk.prefix(), disk.device, disk.mountPoint, quickCheck);
+    }
+
+    private boolean probeFileLeft() {
+        return disk.inside("ls", "-A", disk.mountPoint.toString()).contains(WriteProbe.FILE);
     }
 
     @Test
@@ -182,9 +194,20 @@ class FilesystemKitTest {
     void aFullFilesystemIsNotAFailure() {
         RecoveryKit kit = kit();
         assertTrue(kit.restore().succeeded());
-        disk.inside("sh", "-c", "dd if=/dev/zero of=" + disk.mountPoint + "/fill bs=1M 2>/dev/null; exit 0");
-        CheckResult c = kit.quickCheck();
-        assertTrue(c.isHealthy(), c.toString());
+        fillUp();
+        try (LogCapture log = new LogCapture()) {
+            CheckResult c = kit.quickCheck();
+            assertTrue(c.isHealthy(), c.toString());
+            assertTrue(log.lines().stream().anyMatch(l -> l.endsWith(disk.mountPoint + " is full; not a failure of the filesystem")),
+                    log.lines().toString());
+        }
+        assertFalse(probeFileLeft(), "the probe file of a full filesystem is removed");
+    }
+
+    /** Every block taken: ext4 keeps a few for itself that a 1 MiB write cannot use but a small one can. */
+    private void fillUp() {
+        disk.inside("sh", "-c", "for bs in 1M 4k 1; do dd if=/dev/zero of=" + disk.mountPoint
+                + "/fill-$bs bs=$bs 2>/dev/null; done; exit 0");
     }
 
     @Test
@@ -197,5 +220,72 @@ class FilesystemKitTest {
         ActionResult r = kit.recover();
         assertTrue(r.succeeded(), r.toString());
         assertTrue(kit.quickCheck().isHealthy());
+    }
+
+    @Test
+    void inTheServersOwnMountNamespaceTheCheckWritesItsProbeWithoutStartingAProcess() throws Exception {
+        try (KitInNamespace kit = kitInside(Duration.ofSeconds(30))) {
+            KitInNamespace.Answer mounted = kit.call("restore");
+            assertTrue(mounted.result().startsWith("OK: mounted"), mounted.toString());
+            assertTrue(mounted.commands().stream().anyMatch(c -> c.startsWith("`mount ")), mounted.toString());
+            assertAnsweredWithoutProcess("healthy", kit.call("quickCheck"));
+            assertAnsweredWithoutProcess("RUNNING", kit.call("probe"));
+            assertFalse(probeFileLeft());
+
+            fillUp();
+            assertAnsweredWithoutProcess("healthy", kit.call("quickCheck"));
+            assertFalse(probeFileLeft(), "the probe file of a full filesystem is removed");
+            assertTrue(kit.log().stream().anyMatch(l -> l.endsWith(disk.mountPoint + " is full; not a failure of the filesystem")),
+                    kit.log().toString());
+        }
+    }
+
+    /**
+     * A FIFO in place of the probe file: opening it for writing blocks until a reader comes, as a
+     * write to a hung device blocks. The check gives up at its deadline; while the write stays
+     * blocked, checks fail at once on the same thread; once it returns, checks pass again.
+     */
+    @Test
+    void aWriteCheckThatHangsTimesOutAndLaterChecksFailAtOnceUntilTheWriteReturns() throws Exception {
+        String fifo = disk.mountPoint + "/" + WriteProbe.FILE;
+        try (KitInNamespace kit = kitInside(Duration.ofSeconds(1))) {
+            assertTrue(kit.call("restore").result().startsWith("OK: mounted"));
+            disk.inside("mkfifo", fifo);
+            KitInNamespace.Answer hung = kit.call("quickCheck");
+            assertAnsweredWithoutProcess("filesys,ioerror TIMED_OUT: write check of " + disk.mountPoint
+                    + " did not complete within 1000 ms (device hung?)", hung);
+            assertTrue(hung.took().toMillis() >= 900, hung.toString());
+            KitInNamespace.Answer again = kit.call("quickCheck");
+            assertTrue(again.result().startsWith("filesys,ioerror TIMED_OUT: previous write check of " + disk.mountPoint
+                    + " still blocked after "), again.toString());
+            assertTrue(again.result().endsWith(" ms (device hung?)"), again.toString());
+            assertTrue(again.took().toMillis() < 300, again.toString());
+            assertEquals("1", kit.call("threads").result(), "write-probe threads");
+
+            assertEquals("vigil", disk.inside("timeout", "10", "cat", fifo), "a reader releases the blocked write");
+            disk.inside("rm", "-f", fifo);
+            assertAnsweredWithoutProcess("healthy", kit.awaitHealthy(Duration.ofSeconds(5)));
+            assertEquals("1", kit.call("threads").result(), "write-probe threads");
+            assertTrue(kit.log().stream().anyMatch(l -> l.contains("the write check of " + disk.mountPoint
+                    + " that timed out returned after ")), kit.log().toString());
+        }
+    }
+
+    @Test
+    void aProbeFileThatCannotBeWrittenIsIoerrorNamingTheMountPoint() throws Exception {
+        RecoveryKit kit = kit();
+        assertTrue(kit.restore().succeeded());
+        String probe = disk.mountPoint + "/" + WriteProbe.FILE;
+        disk.inside("mkdir", probe);
+        CheckResult c = kit.quickCheck();
+        assertEquals("filesys,ioerror", c.event().map(Object::toString).orElse("healthy"));
+        assertEquals(Optional.of(FailureKind.FAILED), c.kind());
+        String reason = c.failure().orElseThrow().reason();
+        assertTrue(reason.startsWith("cannot write to " + disk.mountPoint + ": ") && reason.contains("Is a directory"), reason);
+        try (KitInNamespace inside = kitInside(Duration.ofSeconds(30))) {
+            assertAnsweredWithoutProcess("filesys,ioerror FAILED: cannot write to " + disk.mountPoint + ": " + probe
+                    + ": Is a directory", inside.call("quickCheck"));
+        }
+        disk.inside("test", "-d", probe);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.kits.ip;
 
+import static dev.vigil.kits.KitInNamespace.assertAnsweredWithoutProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import dev.vigil.core.config.spec.IpSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
 import dev.vigil.kits.FailureKind;
+import dev.vigil.kits.KitInNamespace;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
 import dev.vigil.kits.TestHost;
@@ -124,7 +126,7 @@ class IpKitTest {
 
     @Test
     void withoutArpingTheDuplicateCheckFallsBackToPingAndNoAnnouncementIsSent(@TempDir Path bin) throws Exception {
-        for (String program : List.of("ip", "ping")) {
+        for (String program : List.of("ip", "ping", "cat")) {
             Files.createSymbolicLink(bin.resolve(program), Path.of(TestHost.sh("sh", "-c", "command -v " + program).trim()));
         }
         List<String> noSbin = List.of("ip", "netns", "exec", net.here, "env", "PATH=" + bin);
@@ -159,6 +161,7 @@ class IpKitTest {
         net.inPeer("ip", "link", "set", "eth0", "down");
         CheckResult c = kit.quickCheck();
         assertEquals("ip,linkfail", c.event().map(Object::toString).orElse("healthy"));
+        assertEquals("link of eth0 is down (no carrier, operstate down)", c.failure().orElseThrow().reason());
         assertEquals(Presence.FAILED, kit.probe());
         ActionResult r = kit.recover();
         assertEquals(Optional.of(FailureKind.NOT_AVAILABLE_HERE), r.kind(), r.toString());
@@ -172,5 +175,48 @@ class IpKitTest {
         assertTrue(r.message().contains("interface eth9 does not exist"), r.message());
         assertTrue(kit.remove().succeeded(), "nothing to remove is not a failure");
         assertEquals(Presence.STOPPED, kit.probe());
+    }
+
+    /**
+     * The daemon of a real server runs inside the server's network namespace, without a command
+     * prefix: the check reads the link from /sys and the addresses from the JVM, and starts no
+     * process. The address is a secondary one, added without a label, as restore adds it.
+     */
+    @Test
+    void inTheServersOwnNamespaceTheCheckReadsTheKernelWithoutStartingAProcess() throws Exception {
+        String gone = "ip,addrfail FAILED: " + VIP + "/24 is no longer configured on eth0";
+        try (KitInNamespace kit = KitInNamespace.ip(net.prefixHere(), VIP, 24, "eth0")) {
+            assertAnsweredWithoutProcess(gone, kit.call("quickCheck"));
+            net.inHere("ip", "addr", "add", VIP + "/24", "dev", "eth0");
+            assertTrue(net.inHere("ip", "-o", "-4", "addr", "show", "dev", "eth0").contains("secondary"));
+            assertAnsweredWithoutProcess("healthy", kit.call("quickCheck"));
+            assertAnsweredWithoutProcess("RUNNING", kit.call("probe"));
+
+            net.inPeer("ip", "link", "set", "eth0", "down");
+            assertAnsweredWithoutProcess("ip,linkfail FAILED: link of eth0 is down (no carrier, operstate down)",
+                    kit.call("quickCheck"));
+            net.inPeer("ip", "link", "set", "eth0", "up");
+            net.inHere("ip", "link", "set", "eth0", "down");
+            assertAnsweredWithoutProcess("ip,linkfail FAILED: link of eth0 is down (administratively down, operstate down)",
+                    kit.call("quickCheck"));
+            assertAnsweredWithoutProcess("FAILED", kit.call("probe"));
+            net.inHere("ip", "link", "set", "eth0", "up");
+            assertAnsweredWithoutProcess("healthy", kit.awaitHealthy(Duration.ofSeconds(5)));
+
+            net.inHere("ip", "addr", "del", VIP + "/24", "dev", "eth0");
+            assertAnsweredWithoutProcess(gone, kit.call("quickCheck"));
+            assertAnsweredWithoutProcess("STOPPED", kit.call("probe"));
+            KitInNamespace.Answer restored = kit.call("restore");
+            assertTrue(restored.result().startsWith("OK: added " + VIP + "/24 to eth0"), restored.toString());
+            assertTrue(restored.commands().stream().anyMatch(c -> c.startsWith("`ip addr add")), restored.toString());
+            assertAnsweredWithoutProcess("healthy", kit.call("quickCheck"));
+            assertTrue(kit.call("remove").result().startsWith("OK: removed"));
+            assertAnsweredWithoutProcess("STOPPED", kit.call("probe"));
+        }
+        try (KitInNamespace kit = KitInNamespace.ip(net.prefixHere(), VIP, 24, "eth9")) {
+            assertAnsweredWithoutProcess("ip,addrfail FAILED: " + VIP + "/24 is no longer configured on eth9",
+                    kit.call("quickCheck"));
+            assertEquals("NOT_AVAILABLE_HERE: interface eth9 does not exist on this server", kit.call("restore").result());
+        }
     }
 }
