@@ -178,10 +178,11 @@ final class ConfigValidator {
             }
         }
         List<CommPathNetwork> networks = commPaths.read(c);
-        FailureDetectorSettings fd = failureDetector(c.object("failure-detector"));
+        FencingSettings fencing = fencing(c.object("fencing"), servers.size());
+        FailureDetectorSettings fd = failureDetector(c.object("failure-detector"),
+                fencing != null && fencing.leaseDevice().isPresent());
         Duration downAfter = c.duration("down-after", Duration.ofMillis(100), Duration.ofMinutes(10));
         Duration rejoinWait = c.duration("rejoin-wait", Duration.ofSeconds(1), Duration.ofMinutes(10));
-        FencingSettings fencing = fencing(c.object("fencing"), servers.size());
         if (name == null || fd == null || downAfter == null || rejoinWait == null || !allValid || servers.isEmpty()
                 || networks == null || fencing == null) {
             return null;
@@ -249,12 +250,23 @@ final class ConfigValidator {
         return "lease-timeout";
     }
 
-    private static FailureDetectorSettings failureDetector(ConfigReader f) {
+    /**
+     * cluster.failure-detector. With a disk lease, the keys the operator did not write default to
+     * {@link FailureDetectorSettings#WITH_LEASE} instead of reference.conf's: the lease, not the
+     * heartbeats, tells the other server that a holder is gone (docs/configuration.md).
+     */
+    private static FailureDetectorSettings failureDetector(ConfigReader f, boolean lease) {
         if (f == null) {
             return null;
         }
         Duration interval = f.duration("heartbeat-interval", Duration.ofMillis(10), Duration.ofSeconds(60));
         Duration pause = f.duration("acceptable-heartbeat-pause", Duration.ofMillis(10), Duration.ofMinutes(10));
+        if (lease && interval != null && !f.written("heartbeat-interval")) {
+            interval = FailureDetectorSettings.WITH_LEASE.heartbeatInterval();
+        }
+        if (lease && pause != null && !f.written("acceptable-heartbeat-pause")) {
+            pause = FailureDetectorSettings.WITH_LEASE.acceptableHeartbeatPause();
+        }
         Double threshold = f.number("threshold", 1.0, 100.0);
         if (interval == null || pause == null || threshold == null) {
             return null;

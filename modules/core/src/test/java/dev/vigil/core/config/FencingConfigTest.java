@@ -44,6 +44,26 @@ class FencingConfigTest {
     }
 
     @Test
+    void withALeaseTheHeartbeatsDefaultToPekkosSecondAndThreeUnlessWritten() {
+        FailureDetectorSettings quorum = f.load(vigil("")).cluster().failureDetector();
+        assertEquals(Duration.ofMillis(200), quorum.heartbeatInterval());
+        assertEquals(Duration.ofMillis(1200), quorum.acceptableHeartbeatPause());
+        FailureDetectorSettings lease = f.load(vigil("  cluster.fencing.lease-device = \"/dev/loop7\"\n"))
+                .cluster().failureDetector();
+        assertEquals(FailureDetectorSettings.WITH_LEASE, lease);
+        assertEquals(Duration.ofSeconds(1), lease.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(3), lease.acceptableHeartbeatPause());
+        FailureDetectorSettings written = f.load(vigil("  cluster.fencing.lease-device = \"/dev/loop7\"\n"
+                + "  cluster.failure-detector.heartbeat-interval = 300ms\n")).cluster().failureDetector();
+        assertEquals(Duration.ofMillis(300), written.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(3), written.acceptableHeartbeatPause());
+        assertEquals(List.of("vigil.conf:4: vigil.cluster.failure-detector.heartbeat-interval: 4s must be shorter than"
+                        + " acceptable-heartbeat-pause (3s, the default); lower it or raise acceptable-heartbeat-pause"),
+                f.problems(vigil("  cluster.failure-detector.heartbeat-interval = 4s\n"
+                        + "  cluster.fencing.lease-device = \"/dev/loop7\"\n")));
+    }
+
+    @Test
     void aRelativeLeaseDeviceIsRefused() {
         assertEquals(List.of("vigil.conf:4: vigil.cluster.fencing.lease-device: must be an absolute path of a block"
                         + " device, not 'loop7'"),

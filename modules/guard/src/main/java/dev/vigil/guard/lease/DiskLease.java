@@ -303,7 +303,8 @@ public final class DiskLease implements AutoCloseable {
 
     /**
      * Proves this server still holds the lease: checks that no other server holds a newer
-     * generation, then rewrites the slot with the next counter. Lost when no renewal succeeded
+     * generation, then rewrites the slot with the next counter (the read and the write are one task
+     * on the lease device's I/O thread). Lost when no renewal succeeded
      * within renew-timeout (then nothing is written: a frozen daemon that wakes up cannot renew a
      * lease that may already have expired elsewhere).
      */
@@ -319,22 +320,23 @@ public final class DiskLease implements AutoCloseable {
             return lose("no successful renewal for " + ms(sinceAnchor) + " ms (renew-timeout "
                     + t.renewTimeout().toMillis() + " ms)" + (lastError == null ? "" : "; last error: " + lastError));
         }
-        Io<LeaseReading> io = read();
+        long gen = generation;
+        Io<LeaseArea.ReadThenWrite> io = area.readThenWriteOwn(SlotState.HELD, gen, priority,
+                r -> newer(r, gen).isPresent() || area.conflict(r) != null);
         if (!io.ok()) {
             return failWhileHeld(io.error());
         }
-        Optional<Seen> newer = io.value().others().stream()
-                .filter(s -> (s.is(SlotState.HELD) || s.is(SlotState.PARKED)) && s.slot().generation() > generation)
-                .findFirst();
+        LeaseReading reading = io.value().reading();
+        holder = reading.otherHolder().map(Seen::who).orElse(holds() ? me.serverName() : null);
+        Optional<Seen> newer = newer(reading, gen);
         if (newer.isPresent()) {
             return lose("taken over by " + newer.get().who() + " (generation " + newer.get().slot().generation()
-                    + ", this server had " + generation + ")");
+                    + ", this server had " + gen + ")");
         }
-        String conflict = area.conflict(io.value());
-        if (conflict != null) {
-            return failWhileHeld(conflict);
+        if (io.value().vetoed()) {
+            return failWhileHeld(area.conflict(reading));
         }
-        Io<Void> w = area.writeOwn(SlotState.HELD, generation, priority);
+        Io<Void> w = io.value().write();
         if (!w.ok()) {
             return failWhileHeld(w.error());
         }
@@ -345,6 +347,13 @@ public final class DiskLease implements AutoCloseable {
         anchorNanos = w.startNanos();
         lastError = null;
         return new LeaseOutcome.Renewed(generation, area.counter(), anchorNanos, anchorNanos + t.renewTimeout().toNanos());
+    }
+
+    /** Another server's HELD or PARKED slot with a newer generation than {@code gen}: the lease was taken over. */
+    private static Optional<Seen> newer(LeaseReading r, long gen) {
+        return r.others().stream()
+                .filter(s -> (s.is(SlotState.HELD) || s.is(SlotState.PARKED)) && s.slot().generation() > gen)
+                .findFirst();
     }
 
     /** Gives the lease up (FREE). Call after the hierarchy's resources are stopped and the guard disarmed. */

@@ -4,12 +4,14 @@ import dev.vigil.core.config.LeaseTimings;
 import dev.vigil.guard.lease.LeaseDevice.Io;
 import dev.vigil.guard.lease.LeaseReading.Seen;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * One lease's slots on the device as this server sees them: header checks, reads with the
@@ -82,19 +84,68 @@ final class LeaseArea implements AutoCloseable {
         if (!io.ok()) {
             return Io.failed(io.error(), io.startNanos());
         }
+        return new Io<>(decode(io.value(), io.startNanos(), io.endNanos()), null, io.startNanos(), io.endNanos());
+    }
+
+    private LeaseReading decode(ByteBuffer slots, long startNanos, long endNanos) {
+        int bs = header.blockSize();
         List<Seen> seen = new ArrayList<>();
         for (int i = 0; i < header.slots(); i++) {
-            LeaseSlot.Decoded d = LeaseSlot.decode(io.value().slice(i * bs, bs));
-            long stale = tracker.record(i, d.signature(), io.startNanos(), io.endNanos());
+            LeaseSlot.Decoded d = LeaseSlot.decode(slots.slice(i * bs, bs));
+            long stale = tracker.record(i, d.signature(), startNanos, endNanos);
             boolean nonFree = !d.valid() || d.slot().state() != SlotState.FREE;
             seen.add(new Seen(i, d, stale, nonFree && stale >= thresholdNanos(d)));
         }
-        LeaseReading r = new LeaseReading(seen, io.startNanos(), io.endNanos(), me.serverIndex());
+        LeaseReading r = new LeaseReading(seen, startNanos, endNanos, me.serverIndex());
         Seen own = r.own();
         if (own.valid() && own.slot().serverName().equals(me.serverName())) {
             counter = Math.max(counter, own.slot().counter());
         }
-        return new Io<>(r, null, io.startNanos(), io.endNanos());
+        return r;
+    }
+
+    /**
+     * A read of every slot and, unless {@code veto} objects to what it shows, a write of this
+     * server's slot: {@code reading} and {@code vetoed} tell which happened; {@code write} has the
+     * write's times (null when vetoed).
+     */
+    record ReadThenWrite(LeaseReading reading, boolean vetoed, Io<Void> write) {
+    }
+
+    /**
+     * A renewal's read and write as one task on the I/O thread (one hand-over instead of two),
+     * each operation still held to io-timeout: a read that took longer fails the whole without
+     * writing, as a separate read would have.
+     */
+    Io<ReadThenWrite> readThenWriteOwn(SlotState st, long gen, int priority, Predicate<LeaseReading> veto) {
+        int bs = header.blockSize();
+        long timeout = device.ioTimeoutNanos();
+        return device.batch(2, () -> {
+            long r0 = System.nanoTime();
+            ByteBuffer slots = device.readNow(header.firstSlotBlock(leaseIndex), header.slots(), bs);
+            long r1 = System.nanoTime();
+            if (r1 - r0 > timeout) {
+                throw new IOException("read of lease device " + device.path() + " took " + ms(r1 - r0)
+                        + " ms, beyond io-timeout " + ms(timeout) + " ms");
+            }
+            LeaseReading reading = decode(slots, r0, r1);
+            if (veto.test(reading)) {
+                return new ReadThenWrite(reading, true, null);
+            }
+            ByteBuffer buf = ownSlot(st, gen, priority);
+            long w0 = System.nanoTime();
+            try {
+                device.writeNow(header.firstSlotBlock(leaseIndex) + me.serverIndex(), buf, bs);
+            } catch (IOException e) {
+                return new ReadThenWrite(reading, false, Io.failed(device.describe(e), w0));
+            }
+            long w1 = System.nanoTime();
+            Io<Void> write = w1 - w0 > timeout
+                    ? new Io<>(null, "write of lease device " + device.path() + " took " + ms(w1 - w0)
+                            + " ms, beyond io-timeout " + ms(timeout) + " ms", w0, w1)
+                    : new Io<>(null, null, w0, w1);
+            return new ReadThenWrite(reading, false, write);
+        });
     }
 
     /**
@@ -133,12 +184,18 @@ final class LeaseArea implements AutoCloseable {
 
     /** Writes this server's slot with the next counter. */
     Io<Void> writeOwn(SlotState st, long gen, int priority) {
+        return device.write(header.firstSlotBlock(leaseIndex) + me.serverIndex(), ownSlot(st, gen, priority),
+                header.blockSize());
+    }
+
+    /** This server's slot with the next counter, encoded in an aligned block. */
+    private ByteBuffer ownSlot(SlotState st, long gen, int priority) {
         int bs = header.blockSize();
         LeaseSlot slot = new LeaseSlot(me.serverName(), leaseName, st, gen, ++counter, System.currentTimeMillis(),
                 priority, t.fenceBound().toMillis());
         ByteBuffer buf = LeaseDevice.allocate(bs, bs);
         slot.encode(buf);
-        return device.write(header.firstSlotBlock(leaseIndex) + me.serverIndex(), buf, bs);
+        return buf;
     }
 
     String heldBy(Seen s) {

@@ -65,36 +65,57 @@ final class LeaseDevice implements AutoCloseable {
     }
 
     Io<ByteBuffer> read(long firstBlock, int blocks, int blockSize) {
-        return run(() -> {
-            ByteBuffer buf = allocate(blocks * blockSize, blockSize);
-            try (FileChannel ch = open(StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
-                long pos = firstBlock * blockSize;
-                while (buf.hasRemaining()) {
-                    int n = ch.read(buf, pos + buf.position());
-                    if (n <= 0) {
-                        throw new ShortIo("short read at block " + firstBlock + " (got " + buf.position() + " of "
-                                + buf.capacity() + " bytes)");
-                    }
-                }
-            }
-            return buf.clear();
-        });
+        return run(() -> readNow(firstBlock, blocks, blockSize));
     }
 
     Io<Void> write(long firstBlock, ByteBuffer data, int blockSize) {
         return run(() -> {
-            ByteBuffer buf = data.duplicate().clear();
-            try (FileChannel ch = open(StandardOpenOption.WRITE, StandardOpenOption.DSYNC, ExtendedOpenOption.DIRECT)) {
-                long pos = firstBlock * blockSize;
-                while (buf.hasRemaining()) {
-                    int n = ch.write(buf, pos + buf.position());
-                    if (n <= 0) {
-                        throw new ShortIo("short write at block " + firstBlock);
-                    }
-                }
-            }
+            writeNow(firstBlock, data, blockSize);
             return null;
         });
+    }
+
+    /**
+     * Runs {@code op}, which does up to {@code ops} reads and writes with {@link #readNow} and
+     * {@link #writeNow}, as one task on the I/O thread, bounded by {@code ops} x io-timeout: one
+     * hand-over to the I/O thread instead of one per operation (a renewal's read and write).
+     */
+    <T> Io<T> batch(int ops, Callable<T> op) {
+        return run(op, ops * ioTimeoutNanos);
+    }
+
+    /** A direct read on the calling thread: only inside {@link #batch}. */
+    ByteBuffer readNow(long firstBlock, int blocks, int blockSize) throws IOException {
+        ByteBuffer buf = allocate(blocks * blockSize, blockSize);
+        try (FileChannel ch = open(StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
+            long pos = firstBlock * blockSize;
+            while (buf.hasRemaining()) {
+                int n = ch.read(buf, pos + buf.position());
+                if (n <= 0) {
+                    throw new ShortIo("short read at block " + firstBlock + " (got " + buf.position() + " of "
+                            + buf.capacity() + " bytes)");
+                }
+            }
+        }
+        return buf.clear();
+    }
+
+    /** A direct, synchronous write on the calling thread: only inside {@link #batch}. */
+    void writeNow(long firstBlock, ByteBuffer data, int blockSize) throws IOException {
+        ByteBuffer buf = data.duplicate().clear();
+        try (FileChannel ch = open(StandardOpenOption.WRITE, StandardOpenOption.DSYNC, ExtendedOpenOption.DIRECT)) {
+            long pos = firstBlock * blockSize;
+            while (buf.hasRemaining()) {
+                int n = ch.write(buf, pos + buf.position());
+                if (n <= 0) {
+                    throw new ShortIo("short write at block " + firstBlock);
+                }
+            }
+        }
+    }
+
+    long ioTimeoutNanos() {
+        return ioTimeoutNanos;
     }
 
     Io<Long> size() {
@@ -117,7 +138,11 @@ final class LeaseDevice implements AutoCloseable {
         }
     }
 
-    private synchronized <T> Io<T> run(Callable<T> op) {
+    private <T> Io<T> run(Callable<T> op) {
+        return run(op, ioTimeoutNanos);
+    }
+
+    private synchronized <T> Io<T> run(Callable<T> op, long timeoutNanos) {
         long start = System.nanoTime();
         if (inFlight != null && !inFlight.isDone()) {
             return Io.failed("previous I/O on lease device " + path + " still in flight after "
@@ -131,13 +156,14 @@ final class LeaseDevice implements AutoCloseable {
             return Io.failed("lease device " + path + " is closed", start);
         }
         try {
-            T value = f.get(ioTimeoutNanos, TimeUnit.NANOSECONDS);
+            T value = f.get(timeoutNanos, TimeUnit.NANOSECONDS);
             return new Io<>(value, null, start, System.nanoTime());
         } catch (TimeoutException e) {
             inFlight = f;
             inFlightSince = start;
-            return Io.failed("I/O on lease device " + path + " did not complete within io-timeout "
-                    + TimeUnit.NANOSECONDS.toMillis(ioTimeoutNanos) + " ms", start);
+            return Io.failed("I/O on lease device " + path + " did not complete within "
+                    + (timeoutNanos == ioTimeoutNanos ? "io-timeout " : timeoutNanos / ioTimeoutNanos + " x io-timeout ")
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", start);
         } catch (ExecutionException e) {
             return Io.failed(describe(e.getCause()), start);
         } catch (InterruptedException e) {
@@ -148,7 +174,7 @@ final class LeaseDevice implements AutoCloseable {
         }
     }
 
-    private String describe(Throwable t) {
+    String describe(Throwable t) {
         if (t instanceof CannotOpen) {
             return "cannot open lease device " + path + ": " + t.getMessage();
         }
