@@ -64,6 +64,8 @@ public final class GuardClient implements AutoCloseable {
     private BlockingQueue<String> replies;
     private volatile Thread heartbeat;
     private int unanswered;
+    /** The guard does not answer FEED and ALIVE on this connection (HELLO ... quiet was accepted). */
+    private volatile boolean quiet;
     /** When the last request was written: every request tells the guard the daemon is alive. */
     private volatile long lastSentNanos = System.nanoTime();
     /** Names armed through this client: while any is, the guard needs to hear from the daemon often. */
@@ -140,6 +142,14 @@ public final class GuardClient implements AutoCloseable {
      * guard-timeout is not longer than three heartbeats.
      */
     public synchronized GuardReply connect(ProcStat daemon, Duration heartbeatEvery) {
+        return connect(daemon, heartbeatEvery, true);
+    }
+
+    /**
+     * As {@link #connect(ProcStat, Duration)}; with {@code askQuiet} false every FEED is answered
+     * (its refusal reaches the caller instead of the guard's log).
+     */
+    public synchronized GuardReply connect(ProcStat daemon, Duration heartbeatEvery, boolean askQuiet) {
         close();
         try {
             channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
@@ -164,8 +174,15 @@ public final class GuardClient implements AutoCloseable {
         }, "vigil-guard-client-reader");
         reader.setDaemon(true);
         reader.start();
-        GuardReply hello = request(List.of(GuardProtocol.HELLO + " " + Tokens.join(daemon.pid(), daemon.startTicks(),
-                System.nanoTime(), heartbeatEvery.toMillis())), REQUEST_TIMEOUT);
+        String who = Tokens.join(daemon.pid(), daemon.startTicks(), System.nanoTime(), heartbeatEvery.toMillis());
+        GuardReply hello = request(List.of(GuardProtocol.HELLO + " " + who
+                + (askQuiet ? " " + GuardProtocol.QUIET : "")), REQUEST_TIMEOUT);
+        quiet = askQuiet && hello.ok();
+        if (askQuiet && !hello.ok() && hello.message().contains("usage: HELLO")) {
+            // A guard of an earlier version, still running from before an upgrade: every request is answered.
+            hello = request(List.of(GuardProtocol.HELLO + " " + Tokens.join(daemon.pid(), daemon.startTicks(),
+                    System.nanoTime(), heartbeatEvery.toMillis())), REQUEST_TIMEOUT);
+        }
         if (!hello.ok()) {
             close();
             return hello;
@@ -192,7 +209,7 @@ public final class GuardClient implements AutoCloseable {
                 LockSupport.parkNanos(this, gap - silent);
                 continue;
             }
-            if (!request(List.of(GuardProtocol.ALIVE), REQUEST_TIMEOUT).ok()) {
+            if (!(quiet ? send(GuardProtocol.ALIVE) : request(List.of(GuardProtocol.ALIVE), REQUEST_TIMEOUT)).ok()) {
                 return;
             }
         }
@@ -225,7 +242,28 @@ public final class GuardClient implements AutoCloseable {
 
     /** Moves the deadline to {@code anchorNanos + guard-timeout}: send after each successful renewal. */
     public GuardReply feed(String name, long anchorNanos) {
-        return request(List.of(GuardProtocol.FEED + " " + Tokens.join(name, anchorNanos)), REQUEST_TIMEOUT);
+        String line = GuardProtocol.FEED + " " + Tokens.join(name, anchorNanos);
+        return quiet ? send(line) : request(List.of(line), REQUEST_TIMEOUT);
+    }
+
+    /**
+     * Writes a request the guard does not answer (FEED, ALIVE on a quiet connection): "OK sent"
+     * once it is on the socket; the guard logs a refusal itself.
+     */
+    private synchronized GuardReply send(String line) {
+        if (!connected()) {
+            return GuardReply.error("not connected to the guard on " + socket);
+        }
+        try {
+            ByteBuffer buf = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            lastSentNanos = System.nanoTime();
+            return new GuardReply(true, "sent");
+        } catch (IOException e) {
+            return GuardReply.error("cannot talk to the guard: " + e.getMessage());
+        }
     }
 
     /** Fences {@code name} now (the daemon knows it lost the lease); returns when the guard is done. */
@@ -311,6 +349,7 @@ public final class GuardClient implements AutoCloseable {
     @Override
     public synchronized void close() {
         armed.clear();
+        quiet = false;
         if (heartbeat != null) {
             heartbeat.interrupt();
             heartbeat = null;

@@ -83,6 +83,7 @@ final class GuardServer {
     private void handle(SocketChannel ch) {
         boolean daemon = false;
         boolean exiting = false;
+        boolean quiet = false;
         try (ch;
              BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
                      StandardCharsets.UTF_8));
@@ -98,6 +99,15 @@ final class GuardServer {
                     daemon = true;
                     core.heard();
                     reply = dispatchSafely(line, in);
+                    if (line.startsWith(GuardProtocol.HELLO + " ") && reply.startsWith("OK")) {
+                        quiet = line.endsWith(" " + GuardProtocol.QUIET);
+                    }
+                    if (quiet && (line.startsWith(GuardProtocol.FEED + " ") || line.equals(GuardProtocol.ALIVE))) {
+                        if (!reply.startsWith("OK")) {
+                            log.warn("unanswered (quiet) " + line + ": " + reply);
+                        }
+                        continue;
+                    }
                 }
                 exiting = reply.equals("OK exiting");
                 out.write(reply.replace('\n', ' ') + "\n");
@@ -137,7 +147,10 @@ final class GuardServer {
         String cmd = t.get(0);
         switch (cmd) {
             case GuardProtocol.HELLO:
-                need(t, 5, "HELLO <pid> <start-ticks> <nanoTime> <heartbeat-ms>");
+                if (t.size() == 6 && t.get(5).equals(GuardProtocol.QUIET)) {
+                    t = t.subList(0, 5);
+                }
+                need(t, 5, "HELLO <pid> <start-ticks> <nanoTime> <heartbeat-ms> [" + GuardProtocol.QUIET + "]");
                 return core.hello(number(t.get(1)), number(t.get(2)), number(t.get(3)), number(t.get(4)));
             case GuardProtocol.ARM:
                 need(t, 5, "ARM <name> <guard-timeout-ms> <fence-timeout-ms> <anchor-nanoTime>");

@@ -43,8 +43,27 @@ class GuardClientHeartbeatTest {
     /** Every request line that arrived (fence list lines excluded), with its arrival time. */
     private final List<Object[]> arrived = new CopyOnWriteArrayList<>();
 
+    /** The line server answers a HELLO with "quiet" as a guard of an earlier version does. */
+    private volatile boolean oldGuard;
+
     @BeforeEach
     void listen() throws Exception {
+        startServer();
+        client = new GuardClient(dir.resolve("guard.sock"), dir.resolve("guard.pid"), dir.resolve("guard.log"), "n1",
+                GuardClient.Launch.ofThisJvm());
+        assertTrue(client.connect(ProcStat.self().orElseThrow(), EVERY).ok());
+    }
+
+    /** A fresh line server (the client must connect again). */
+    private void listenAgain() throws Exception {
+        server.close();
+        serving.join(2000);
+        Files.deleteIfExists(dir.resolve("guard.sock"));
+        arrived.clear();
+        startServer();
+    }
+
+    private void startServer() throws Exception {
         Path socket = dir.resolve("guard.sock");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
@@ -54,8 +73,20 @@ class GuardClientHeartbeatTest {
                         StandardCharsets.UTF_8));
                 OutputStream out = Channels.newOutputStream(c);
                 boolean inArm = false;
+                boolean quiet = false;
                 String line;
                 while ((line = in.readLine()) != null) {
+                    if (line.startsWith(GuardProtocol.HELLO + " ")) {
+                        quiet = line.endsWith(" " + GuardProtocol.QUIET);
+                        if (quiet && oldGuard) {
+                            quiet = false;
+                            arrived.add(new Object[] {System.nanoTime(), line});
+                            out.write("ERR usage: HELLO <pid> <start-ticks> <nanoTime> <heartbeat-ms>\n"
+                                    .getBytes(StandardCharsets.UTF_8));
+                            out.flush();
+                            continue;
+                        }
+                    }
                     if (inArm) {
                         inArm = !line.equals(GuardProtocol.END);
                         if (inArm) {
@@ -68,6 +99,9 @@ class GuardClientHeartbeatTest {
                             continue;
                         }
                     }
+                    if (quiet && (line.startsWith(GuardProtocol.FEED + " ") || line.equals(GuardProtocol.ALIVE))) {
+                        continue; // as the guard: unanswered on a quiet connection
+                    }
                     out.write("OK\n".getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 }
@@ -77,9 +111,6 @@ class GuardClientHeartbeatTest {
         }, "line-server");
         serving.setDaemon(true);
         serving.start();
-        client = new GuardClient(socket, dir.resolve("guard.pid"), dir.resolve("guard.log"), "n1",
-                GuardClient.Launch.ofThisJvm());
-        assertTrue(client.connect(ProcStat.self().orElseThrow(), EVERY).ok());
     }
 
     @AfterEach
@@ -113,6 +144,20 @@ class GuardClientHeartbeatTest {
             }
         }
         return TimeUnit.NANOSECONDS.toMillis(Math.max(longest, to - last));
+    }
+
+    @Test
+    void aGuardOfAnEarlierVersionGetsThePlainHelloAndAnswersEveryFeed() throws Exception {
+        client.close();
+        oldGuard = true;
+        listenAgain();
+        assertTrue(client.connect(ProcStat.self().orElseThrow(), EVERY).ok());
+        assertEquals(List.of(true, false), arrived.stream().map(a -> (String) a[1])
+                .filter(l -> l.startsWith(GuardProtocol.HELLO + " ")).map(l -> l.endsWith(" " + GuardProtocol.QUIET))
+                .toList());
+        GuardReply fed = client.feed("pg", System.nanoTime());
+        assertTrue(fed.ok(), fed.message());
+        assertEquals("", fed.message(), "the line server's own OK, not the quiet client's \"sent\"");
     }
 
     @Test

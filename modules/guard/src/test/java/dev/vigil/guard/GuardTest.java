@@ -145,9 +145,11 @@ class GuardTest {
                 + netns + ") AT: "), summary);
         assertTrue(log.contains("FENCING \"pg\" COMPLETE: started "), log);
         GuardReply late = guard.client.feed("pg", System.nanoTime());
-        assertFalse(late.ok());
-        assertTrue(late.message().contains("was fenced"), late.message());
+        assertTrue(late.ok(), "a quiet FEED is not answered: " + late.message());
         assertTrue(guard.client.status().message().contains("fenced pg"));
+        assertTrue(logShows("unanswered (quiet) FEED pg "), guard.logText());
+        assertTrue(guard.logText().lines().anyMatch(l -> l.contains("unanswered (quiet) FEED pg ")
+                && l.contains("was fenced")), guard.logText());
     }
 
     @Test
@@ -257,7 +259,7 @@ class GuardTest {
     void protocolMisuseIsAnsweredWithoutHarm() throws Exception {
         Process postmaster = guard.sleep(dir);
         guard.start();
-        guard.connect();
+        guard.connectAnswered();
         GuardReply expired = guard.client.arm("pg", GUARD_TIMEOUT, FENCE_TIMEOUT,
                 System.nanoTime() - GUARD_TIMEOUT.toNanos() - 1, FenceList.empty());
         assertTrue(!expired.ok() && expired.message().contains("the entitlement has run out"), expired.message());

@@ -51,6 +51,11 @@ public final class GuardFixture implements AutoCloseable {
         ok(client.connect());
     }
 
+    /** Connects without asking for quiet FEEDs: every FEED's reply reaches the test. */
+    public void connectAnswered() {
+        ok(client.connect(dev.vigil.guard.fence.ProcStat.self().orElseThrow(), java.time.Duration.ofMillis(100), false));
+    }
+
     public static GuardReply ok(GuardReply r) {
         assertTrue(r.ok(), r.message());
         return r;
