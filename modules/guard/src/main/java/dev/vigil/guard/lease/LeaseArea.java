@@ -6,6 +6,7 @@ import dev.vigil.guard.lease.LeaseReading.Seen;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,29 +123,31 @@ final class LeaseArea implements AutoCloseable {
         long timeout = device.ioTimeoutNanos();
         return device.batch(2, () -> {
             long r0 = System.nanoTime();
-            ByteBuffer slots = device.readNow(header.firstSlotBlock(leaseIndex), header.slots(), bs);
-            long r1 = System.nanoTime();
-            if (r1 - r0 > timeout) {
-                throw new IOException("read of lease device " + device.path() + " took " + ms(r1 - r0)
-                        + " ms, beyond io-timeout " + ms(timeout) + " ms");
+            try (FileChannel ch = device.openForBatch()) {
+                ByteBuffer slots = device.readNow(ch, header.firstSlotBlock(leaseIndex), header.slots(), bs);
+                long r1 = System.nanoTime();
+                if (r1 - r0 > timeout) {
+                    throw new IOException("read of lease device " + device.path() + " took " + ms(r1 - r0)
+                            + " ms, beyond io-timeout " + ms(timeout) + " ms");
+                }
+                LeaseReading reading = decode(slots, r0, r1);
+                if (veto.test(reading)) {
+                    return new ReadThenWrite(reading, true, null);
+                }
+                ByteBuffer buf = ownSlot(st, gen, priority);
+                long w0 = System.nanoTime();
+                try {
+                    device.writeNow(ch, header.firstSlotBlock(leaseIndex) + me.serverIndex(), buf, bs);
+                } catch (IOException e) {
+                    return new ReadThenWrite(reading, false, Io.failed(device.describe(e), w0));
+                }
+                long w1 = System.nanoTime();
+                Io<Void> write = w1 - w0 > timeout
+                        ? new Io<>(null, "write of lease device " + device.path() + " took " + ms(w1 - w0)
+                                + " ms, beyond io-timeout " + ms(timeout) + " ms", w0, w1)
+                        : new Io<>(null, null, w0, w1);
+                return new ReadThenWrite(reading, false, write);
             }
-            LeaseReading reading = decode(slots, r0, r1);
-            if (veto.test(reading)) {
-                return new ReadThenWrite(reading, true, null);
-            }
-            ByteBuffer buf = ownSlot(st, gen, priority);
-            long w0 = System.nanoTime();
-            try {
-                device.writeNow(header.firstSlotBlock(leaseIndex) + me.serverIndex(), buf, bs);
-            } catch (IOException e) {
-                return new ReadThenWrite(reading, false, Io.failed(device.describe(e), w0));
-            }
-            long w1 = System.nanoTime();
-            Io<Void> write = w1 - w0 > timeout
-                    ? new Io<>(null, "write of lease device " + device.path() + " took " + ms(w1 - w0)
-                            + " ms, beyond io-timeout " + ms(timeout) + " ms", w0, w1)
-                    : new Io<>(null, null, w0, w1);
-            return new ReadThenWrite(reading, false, write);
         });
     }
 

@@ -86,30 +86,44 @@ final class LeaseDevice implements AutoCloseable {
 
     /** A direct read on the calling thread: only inside {@link #batch}. */
     ByteBuffer readNow(long firstBlock, int blocks, int blockSize) throws IOException {
-        ByteBuffer buf = allocate(blocks * blockSize, blockSize);
         try (FileChannel ch = open(StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
-            long pos = firstBlock * blockSize;
-            while (buf.hasRemaining()) {
-                int n = ch.read(buf, pos + buf.position());
-                if (n <= 0) {
-                    throw new ShortIo("short read at block " + firstBlock + " (got " + buf.position() + " of "
-                            + buf.capacity() + " bytes)");
-                }
+            return readNow(ch, firstBlock, blocks, blockSize);
+        }
+    }
+
+    /** A direct, synchronous write on the calling thread: only inside {@link #batch}. */
+    void writeNow(long firstBlock, ByteBuffer data, int blockSize) throws IOException {
+        try (FileChannel ch = open(StandardOpenOption.WRITE, StandardOpenOption.DSYNC, ExtendedOpenOption.DIRECT)) {
+            writeNow(ch, firstBlock, data, blockSize);
+        }
+    }
+
+    /** The device opened once for a batch's read and write (direct, synchronous writes): only inside {@link #batch}. */
+    FileChannel openForBatch() throws IOException {
+        return open(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DSYNC,
+                ExtendedOpenOption.DIRECT);
+    }
+
+    ByteBuffer readNow(FileChannel ch, long firstBlock, int blocks, int blockSize) throws IOException {
+        ByteBuffer buf = allocate(blocks * blockSize, blockSize);
+        long pos = firstBlock * blockSize;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos + buf.position());
+            if (n <= 0) {
+                throw new ShortIo("short read at block " + firstBlock + " (got " + buf.position() + " of "
+                        + buf.capacity() + " bytes)");
             }
         }
         return buf.clear();
     }
 
-    /** A direct, synchronous write on the calling thread: only inside {@link #batch}. */
-    void writeNow(long firstBlock, ByteBuffer data, int blockSize) throws IOException {
+    void writeNow(FileChannel ch, long firstBlock, ByteBuffer data, int blockSize) throws IOException {
         ByteBuffer buf = data.duplicate().clear();
-        try (FileChannel ch = open(StandardOpenOption.WRITE, StandardOpenOption.DSYNC, ExtendedOpenOption.DIRECT)) {
-            long pos = firstBlock * blockSize;
-            while (buf.hasRemaining()) {
-                int n = ch.write(buf, pos + buf.position());
-                if (n <= 0) {
-                    throw new ShortIo("short write at block " + firstBlock);
-                }
+        long pos = firstBlock * blockSize;
+        while (buf.hasRemaining()) {
+            int n = ch.write(buf, pos + buf.position());
+            if (n <= 0) {
+                throw new ShortIo("short write at block " + firstBlock);
             }
         }
     }
