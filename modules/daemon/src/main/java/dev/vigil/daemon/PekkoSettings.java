@@ -67,11 +67,12 @@ public final class PekkoSettings {
                   logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
                   log-dead-letters-during-shutdown = off
                   # Pekko's timer thread wakes every tick, busy or not (each wake-up costs ~0.1 ms of CPU on
-                  # a VM; 20 ms ticks cost 0.6 %% of a core). A periodic timer runs about two ticks late each
-                  # period, so the tick stays well below the cluster's heartbeat-interval: Pekko Cluster's own
-                  # 33 ms, shared with the cluster (else it starts a timer thread of its own).
-                  scheduler.tick-duration = 33ms
-                  cluster.scheduler.tick-duration = 33ms
+                  # a VM; 20 ms ticks cost 0.6 %% of a core), and runs every timer due in that tick at once.
+                  # A periodic timer runs about two ticks late each period, so the tick is a sixth of the
+                  # heartbeat-interval, 10 to 100 ms: 33 ms at 200 ms heartbeats, 100 ms at the 1 s of a
+                  # disk lease. The cluster shares it (else it starts a timer thread of its own).
+                  scheduler.tick-duration = %s
+                  cluster.scheduler.tick-duration = %s
                   actor {
                     provider = cluster
                     # Everything that crosses the wire is marked and travels as Jackson CBOR.
@@ -141,6 +142,7 @@ public final class PekkoSettings {
                 }
                 """.formatted(
                 config.serverName(),
+                millis(tick(fd)), millis(tick(fd)),
                 ConfigUtil.quoteString(CborSerializable.class.getName()),
                 ConfigUtil.quoteString(self.host()), self.port(),
                 seeds,
@@ -149,6 +151,12 @@ public final class PekkoSettings {
                 millis(cluster.downAfter()),
                 HIERARCHIES_PHASE, millis(config.hierarchiesStopBound()),
                 KIT_DISPATCHER, kitThreads(config));
+    }
+
+    /** Pekko's scheduler tick: a sixth of the heartbeat-interval, between 10 and 100 ms. */
+    static Duration tick(FailureDetectorSettings fd) {
+        long ms = fd.heartbeatInterval().toMillis() / 6;
+        return Duration.ofMillis(Math.max(10, Math.min(100, ms)));
     }
 
     /** The Pekko address of a server: {@code pekko://<cluster>@<host>:<port>}. */
