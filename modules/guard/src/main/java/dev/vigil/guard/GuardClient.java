@@ -255,11 +255,7 @@ public final class GuardClient implements AutoCloseable {
             return GuardReply.error("not connected to the guard on " + socket);
         }
         try {
-            ByteBuffer buf = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            lastSentNanos = System.nanoTime();
+            write(line);
             return new GuardReply(true, "sent");
         } catch (IOException e) {
             return GuardReply.error("cannot talk to the guard: " + e.getMessage());
@@ -304,11 +300,7 @@ public final class GuardClient implements AutoCloseable {
             return GuardReply.error("not connected to the guard on " + socket);
         }
         try {
-            ByteBuffer buf = ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            lastSentNanos = System.nanoTime();
+            write(String.join("\n", lines));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 String reply = replies.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -332,6 +324,15 @@ public final class GuardClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             return GuardReply.error("interrupted while waiting for the guard");
         }
+    }
+
+    /** Writes {@code text} and a newline to the channel (callers hold this client's lock); the guard hears the daemon. */
+    private void write(String text) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap((text + "\n").getBytes(StandardCharsets.UTF_8));
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
+        lastSentNanos = System.nanoTime();
     }
 
     /** The guard may have answered and closed before the request was written (it turns a second daemon away). */

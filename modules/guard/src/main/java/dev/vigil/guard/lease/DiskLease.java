@@ -327,7 +327,7 @@ public final class DiskLease implements AutoCloseable {
             return failWhileHeld(io.error());
         }
         LeaseReading reading = io.value().reading();
-        holder = reading.otherHolder().map(Seen::who).orElse(holds() ? me.serverName() : null);
+        noteHolder(reading);
         Optional<Seen> newer = newer(reading, gen);
         if (newer.isPresent()) {
             return lose("taken over by " + newer.get().who() + " (generation " + newer.get().slot().generation()
@@ -421,9 +421,14 @@ public final class DiskLease implements AutoCloseable {
     private Io<LeaseReading> read() {
         Io<LeaseReading> io = area.read();
         if (io.ok()) {
-            holder = io.value().otherHolder().map(Seen::who).orElse(holds() ? me.serverName() : null);
+            noteHolder(io.value());
         }
         return io;
+    }
+
+    /** Who holds the lease as {@code r} shows it: another server, this one, or nobody (for {@link #status()}). */
+    private void noteHolder(LeaseReading r) {
+        holder = r.otherHolder().map(Seen::who).orElse(holds() ? me.serverName() : null);
     }
 
     private LeaseOutcome refuse(String reason, String who) {
