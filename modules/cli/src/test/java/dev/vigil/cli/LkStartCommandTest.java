@@ -142,7 +142,8 @@ class LkStartCommandTest {
         vigild("touch '" + dir.resolve("vigild-ran") + "'");
         Process hung = processes.start("sh", "-c", Processes.fakeDaemonCommand() + " --config '" + conf + "' --silent");
         Path pidFile = config.stateDir.resolve("vigil.pid");
-        for (int i = 0; i < 100 && !Files.exists(pidFile); i++) {
+        // The fake daemon creates the pid file and then writes it: wait for the number, not the file.
+        for (int i = 0; i < 100 && !(Files.exists(pidFile) && Files.readString(pidFile).trim().matches("[0-9]+")); i++) {
             Thread.sleep(100);
         }
         long pid = Long.parseLong(Files.readString(pidFile).trim());
