@@ -5,12 +5,11 @@ import dev.vigil.guard.fence.ProcStat;
 import dev.vigil.guard.fence.Tokens;
 import dev.vigil.core.config.LeaseTimings;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -70,6 +70,11 @@ public final class GuardClient implements AutoCloseable {
     private volatile long lastSentNanos = System.nanoTime();
     /** Names armed through this client: while any is, the guard needs to hear from the daemon often. */
     private final Set<String> armed = ConcurrentHashMap.newKeySet();
+    /** Each armed name's guard-timeout, and its deadline as the guard holds it (latest anchor + guard-timeout). */
+    private final Map<String, Long> guardTimeouts = new ConcurrentHashMap<>();
+    private final Map<String, Long> deadlines = new ConcurrentHashMap<>();
+    /** The reader thread's selector, woken by {@link #close()}. */
+    private Selector readerSelector;
 
     public GuardClient(Path socket, Path pidFile, Path logFile, String server, Launch launch) {
         this.socket = socket;
@@ -159,19 +164,21 @@ public final class GuardClient implements AutoCloseable {
         replies = new LinkedBlockingQueue<>();
         unanswered = 0;
         BlockingQueue<String> queue = replies;
-        BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-                StandardCharsets.UTF_8));
-        Thread reader = new Thread(() -> {
-            try {
-                String l;
-                while ((l = in.readLine()) != null) {
-                    queue.add(l);
-                }
-            } catch (IOException e) {
-                // the connection is gone; requests see EOF below
-            }
-            queue.add(EOF);
-        }, "vigil-guard-client-reader");
+        Selector selector;
+        try {
+            // Non-blocking, and read through a selector: a thread blocked in read() on a Unix
+            // socket is woken each time the guard reads what this side wrote (the socket's one
+            // wait queue), ten times a second with a lease holder's FEEDs; epoll wakes for input only.
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_READ);
+        } catch (IOException e) {
+            close();
+            return GuardReply.error("cannot talk to the guard on " + socket + ": " + e.getMessage());
+        }
+        readerSelector = selector;
+        SocketChannel ch = channel;
+        Thread reader = new Thread(() -> readLines(ch, selector, queue), "vigil-guard-client-reader");
         reader.setDaemon(true);
         reader.start();
         String who = Tokens.join(daemon.pid(), daemon.startTicks(), System.nanoTime(), heartbeatEvery.toMillis());
@@ -194,19 +201,32 @@ public final class GuardClient implements AutoCloseable {
     }
 
     /**
-     * Says ALIVE only when nothing else was sent for a while: every request proves the daemon alive
-     * (a lease holder's FEEDs come every renew-interval, so it sends no ALIVE at all). While a name
-     * is armed the daemon is never silent for more than 1.5 heartbeats (the guard takes 3 for
-     * frozen); while nothing is armed, where silence decides nothing, once every
-     * {@value #IDLE_HEARTBEATS} heartbeats. Arming wakes this thread to switch to the short gap.
+     * Says ALIVE only when the guard needs it. The guard judges the daemon's silence only when a
+     * deadline passes (silent for three heartbeats then: frozen, killed), and every request proves
+     * the daemon alive. So while a name is armed, ALIVE goes out 1.5 heartbeats before the earliest
+     * deadline unless a FEED moved that deadline on meanwhile (a lease holder's FEEDs come every
+     * renew-interval: it sends no ALIVE, and this thread wakes about once per guard-timeout minus
+     * three heartbeats instead of at every FEED), and after 1.5 heartbeats of silence once a
+     * deadline has passed. While nothing is armed, where silence decides nothing, once every
+     * {@value #IDLE_HEARTBEATS} heartbeats. Arming wakes this thread.
      */
     private void beat(Duration every) {
         long everyNanos = every.toNanos();
+        long margin = everyNanos * 3 / 2;
         while (!Thread.currentThread().isInterrupted()) {
-            long gap = armed.isEmpty() ? IDLE_HEARTBEATS * everyNanos : everyNanos * 3 / 2;
-            long silent = System.nanoTime() - lastSentNanos;
-            if (silent < gap) {
-                LockSupport.parkNanos(this, gap - silent);
+            long wakeAt;
+            if (armed.isEmpty()) {
+                wakeAt = lastSentNanos + IDLE_HEARTBEATS * everyNanos;
+            } else {
+                wakeAt = lastSentNanos + margin;
+                long next = deadlines.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
+                if (next != Long.MAX_VALUE && next - margin > wakeAt) {
+                    wakeAt = next - margin;
+                }
+            }
+            long now = System.nanoTime();
+            if (now < wakeAt) {
+                LockSupport.parkNanos(this, wakeAt - now);
                 continue;
             }
             if (!(quiet ? send(GuardProtocol.ALIVE) : request(List.of(GuardProtocol.ALIVE), REQUEST_TIMEOUT)).ok()) {
@@ -231,11 +251,12 @@ public final class GuardClient implements AutoCloseable {
                 anchorNanos));
         lines.addAll(list.encode());
         lines.add(GuardProtocol.END);
-        if (armed.add(name)) {
-            Thread beat = heartbeat;
-            if (beat != null) {
-                LockSupport.unpark(beat); // from the idle gap to the armed one
-            }
+        armed.add(name);
+        guardTimeouts.put(name, guardTimeout.toNanos());
+        deadlines.merge(name, anchorNanos + guardTimeout.toNanos(), Math::max);
+        Thread beat = heartbeat;
+        if (beat != null) {
+            LockSupport.unpark(beat); // to the armed gap, or to an earlier deadline
         }
         return request(lines, REQUEST_TIMEOUT);
     }
@@ -243,6 +264,10 @@ public final class GuardClient implements AutoCloseable {
     /** Moves the deadline to {@code anchorNanos + guard-timeout}: send after each successful renewal. */
     public GuardReply feed(String name, long anchorNanos) {
         String line = GuardProtocol.FEED + " " + Tokens.join(name, anchorNanos);
+        Long timeout = guardTimeouts.get(name);
+        if (timeout != null) {
+            deadlines.computeIfPresent(name, (n, d) -> Math.max(d, anchorNanos + timeout));
+        }
         return quiet ? send(line) : request(List.of(line), REQUEST_TIMEOUT);
     }
 
@@ -264,17 +289,17 @@ public final class GuardClient implements AutoCloseable {
 
     /** Fences {@code name} now (the daemon knows it lost the lease); returns when the guard is done. */
     public GuardReply fence(String name, String reason) {
-        armed.remove(name);
+        forget(name);
         return request(List.of(GuardProtocol.FENCE + " " + Tokens.join(name, reason)), Duration.ofSeconds(15));
     }
 
     public GuardReply disarm(String name) {
-        armed.remove(name);
+        forget(name);
         return request(List.of(GuardProtocol.DISARM + " " + Tokens.join(name)), REQUEST_TIMEOUT);
     }
 
     public GuardReply disarmAll() {
-        armed.clear();
+        forgetAll();
         return request(List.of(GuardProtocol.DISARM + " *"), REQUEST_TIMEOUT);
     }
 
@@ -291,10 +316,7 @@ public final class GuardClient implements AutoCloseable {
         return r;
     }
 
-    /**
-     * Writes straight to the channel: a stream from Channels.newOutputStream would wait for the
-     * channel's blocking lock, which the reader thread holds while it waits for a line.
-     */
+    /** Writes the request, then waits for its reply line from the reader thread. */
     private synchronized GuardReply request(List<String> lines, Duration timeout) {
         if (!connected()) {
             return GuardReply.error("not connected to the guard on " + socket);
@@ -326,11 +348,54 @@ public final class GuardClient implements AutoCloseable {
         }
     }
 
-    /** Writes {@code text} and a newline to the channel (callers hold this client's lock); the guard hears the daemon. */
+    /** The reader thread: the guard's reply lines, then {@link #EOF} when the connection ends. */
+    private static void readLines(SocketChannel ch, Selector selector, BlockingQueue<String> queue) {
+        ByteBuffer buf = ByteBuffer.allocate(8192);
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        try (selector) {
+            while (ch.isOpen()) {
+                selector.select();
+                selector.selectedKeys().clear();
+                int n;
+                while ((n = ch.read(buf)) > 0) {
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        byte b = buf.get();
+                        if (b == '\n') {
+                            String l = line.toString(StandardCharsets.UTF_8);
+                            queue.add(l.endsWith("\r") ? l.substring(0, l.length() - 1) : l);
+                            line.reset();
+                        } else {
+                            line.write(b);
+                        }
+                    }
+                    buf.clear();
+                }
+                if (n < 0) {
+                    break;
+                }
+            }
+        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+            // the connection is gone; requests see EOF below
+        }
+        queue.add(EOF);
+    }
+
+    /**
+     * Writes {@code text} and a newline to the channel (callers hold this client's lock); the guard
+     * hears the daemon. The channel is non-blocking: a guard that stops reading until the socket's
+     * buffer is full (frozen) fails the write after the request timeout instead of blocking the caller.
+     */
     private void write(String text) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap((text + "\n").getBytes(StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
         while (buf.hasRemaining()) {
-            channel.write(buf);
+            if (channel.write(buf) == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the guard has not read its socket for " + REQUEST_TIMEOUT.toMillis() + " ms");
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
         }
         lastSentNanos = System.nanoTime();
     }
@@ -349,7 +414,7 @@ public final class GuardClient implements AutoCloseable {
     /** Closes the connection; anything still armed is fenced by the guard. */
     @Override
     public synchronized void close() {
-        armed.clear();
+        forgetAll();
         quiet = false;
         if (heartbeat != null) {
             heartbeat.interrupt();
@@ -363,6 +428,22 @@ public final class GuardClient implements AutoCloseable {
             }
             channel = null;
         }
+        if (readerSelector != null) {
+            readerSelector.wakeup(); // the reader sees the channel closed, closes the selector, says EOF
+            readerSelector = null;
+        }
+    }
+
+    private void forget(String name) {
+        armed.remove(name);
+        deadlines.remove(name);
+        guardTimeouts.remove(name);
+    }
+
+    private void forgetAll() {
+        armed.clear();
+        deadlines.clear();
+        guardTimeouts.clear();
     }
 
     private static boolean sleep(long millis) {

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the daemon's side of the guard puts on the wire between requests: ALIVE only when nothing
- * else was sent, often while something is armed (the guard takes a daemon silent for three
- * heartbeats at a deadline for frozen), rarely while nothing is. The other end is a plain line
+ * else was sent, just before an armed name's deadline and often once it has passed (the guard
+ * takes a daemon silent for three heartbeats at a deadline for frozen), rarely while nothing is. The other end is a plain line
  * server on a real Unix socket that answers OK and records when each request arrived.
  */
 class GuardClientHeartbeatTest {
@@ -132,6 +132,18 @@ class GuardClientHeartbeatTest {
         return out;
     }
 
+    /** When the last request of any kind arrived before {@code at}. */
+    private long lastArrivalBefore(long at) {
+        long last = Long.MIN_VALUE;
+        for (Object[] a : arrived) {
+            long when = (Long) a[0];
+            if (when <= at) {
+                last = Math.max(last, when);
+            }
+        }
+        return last;
+    }
+
     /** The longest time in [from, to] in which no request of any kind arrived. */
     private long longestSilenceMillis(long from, long to) {
         long last = from;
@@ -161,7 +173,7 @@ class GuardClientHeartbeatTest {
     }
 
     @Test
-    void quietWhileNothingIsArmedEveryHeartbeatAndAHalfWhileArmedAndNothingBesideFeeds() throws Exception {
+    void rareWhileNothingIsArmedBeforeEachDeadlineWhileArmedAndNothingBesideFeeds() throws Exception {
         long t0 = System.nanoTime();
         Thread.sleep(1200);
         long t1 = System.nanoTime();
@@ -169,18 +181,27 @@ class GuardClientHeartbeatTest {
         assertTrue(idle <= 3, idle + " ALIVEs in 1.2 s with nothing armed (one per "
                 + GuardClient.IDLE_HEARTBEATS * EVERY.toMillis() + " ms expected)");
 
-        assertTrue(client.arm("pg", Duration.ofMillis(500), Duration.ofMillis(200), System.nanoTime(),
+        long anchor = System.nanoTime();
+        assertTrue(client.arm("pg", Duration.ofMillis(500), Duration.ofMillis(200), anchor,
                 FenceList.empty().withMount(dir.toString())).ok());
         long armedAt = System.nanoTime();
-        Thread.sleep(1000);
+        long deadline = anchor + TimeUnit.MILLISECONDS.toNanos(500);
+        Thread.sleep(1100);
         long t2 = System.nanoTime();
-        long silence = longestSilenceMillis(armedAt, t2);
-        int armedAlives = alivesBetween(armedAt, t2).size();
-        System.out.println("armed: " + armedAlives + " ALIVEs in 1 s, longest silence " + silence + " ms; idle: "
+        // The guard judges silence when a deadline passes: by then the daemon was heard within 3 heartbeats.
+        long silentAtDeadline = TimeUnit.NANOSECONDS.toMillis(deadline - lastArrivalBefore(deadline));
+        int beforeDeadline = alivesBetween(armedAt, deadline - 2 * EVERY.toNanos()).size();
+        long silenceAfter = longestSilenceMillis(deadline, t2);
+        int afterDeadline = alivesBetween(deadline, t2).size();
+        System.out.println("armed, not fed: " + beforeDeadline + " ALIVEs until 2 heartbeats before the deadline, silent "
+                + silentAtDeadline + " ms when it passed; after it " + afterDeadline + " ALIVEs in "
+                + TimeUnit.NANOSECONDS.toMillis(t2 - deadline) + " ms, longest silence " + silenceAfter + " ms; idle: "
                 + idle + " ALIVEs in 1.2 s");
-        assertTrue(silence < 3 * EVERY.toMillis(), "silent for " + silence + " ms while armed (the guard takes "
-                + 3 * EVERY.toMillis() + " ms for frozen)");
-        assertTrue(armedAlives >= 8, armedAlives + " ALIVEs in 1 s while armed");
+        assertTrue(silentAtDeadline < 3 * EVERY.toMillis(), "silent for " + silentAtDeadline
+                + " ms when the deadline passed (the guard takes " + 3 * EVERY.toMillis() + " ms for frozen)");
+        assertEquals(0, beforeDeadline, "no ALIVE long before the deadline");
+        assertTrue(silenceAfter < 3 * EVERY.toMillis(), "silent for " + silenceAfter + " ms after the deadline");
+        assertTrue(afterDeadline >= 6, afterDeadline + " ALIVEs in 600 ms after the deadline");
 
         long feeding = System.nanoTime();
         for (int i = 0; i < 20; i++) {
@@ -197,5 +218,46 @@ class GuardClientHeartbeatTest {
         Thread.sleep(1200);
         int after = alivesBetween(t3, System.nanoTime()).size();
         assertTrue(after <= 3, after + " ALIVEs in 1.2 s after the disarm");
+    }
+
+    /**
+     * The reply reader waits for input only: the FEEDs a lease holder writes ten times a second on
+     * a quiet connection (no replies) do not wake it. (A thread blocked in read() on a Unix socket
+     * is woken each time the other end reads, through the socket's shared wait queue.)
+     */
+    @Test
+    void feedsOnAQuietConnectionDoNotWakeTheReplyReader() throws Exception {
+        Thread.sleep(100);
+        long before = readerWakeUps();
+        for (int i = 0; i < 50; i++) {
+            assertTrue(client.feed("pg", System.nanoTime()).ok());
+            Thread.sleep(5);
+        }
+        Thread.sleep(100);
+        long woke = readerWakeUps() - before;
+        System.out.println("reply reader woken " + woke + " times by 50 quiet FEEDs");
+        assertTrue(woke <= 5, "the reply reader was woken " + woke + " times by 50 FEEDs that get no reply");
+    }
+
+    /** Context switches of this JVM's guard reply reader threads (their names as the kernel keeps them). */
+    private static long readerWakeUps() throws Exception {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).strip().startsWith("vigil-guard-cli")) {
+                        continue;
+                    }
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.contains("ctxt_switches:")) {
+                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return sum;
     }
 }

@@ -303,8 +303,8 @@ public final class DiskLease implements AutoCloseable {
 
     /**
      * Proves this server still holds the lease: checks that no other server holds a newer
-     * generation, then rewrites the slot with the next counter (the read and the write are one task
-     * on the lease device's I/O thread). Lost when no renewal succeeded
+     * generation, then rewrites the slot with the next counter (the read and the write with one open
+     * of the device). Lost when no renewal succeeded
      * within renew-timeout (then nothing is written: a frozen daemon that wakes up cannot renew a
      * lease that may already have expired elsewhere).
      */
@@ -351,9 +351,13 @@ public final class DiskLease implements AutoCloseable {
 
     /** Another server's HELD or PARKED slot with a newer generation than {@code gen}: the lease was taken over. */
     private static Optional<Seen> newer(LeaseReading r, long gen) {
-        return r.others().stream()
-                .filter(s -> (s.is(SlotState.HELD) || s.is(SlotState.PARKED)) && s.slot().generation() > gen)
-                .findFirst();
+        for (Seen s : r.slots()) {
+            if (s.index() != r.ownIndex() && (s.is(SlotState.HELD) || s.is(SlotState.PARKED))
+                    && s.slot().generation() > gen) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Gives the lease up (FREE). Call after the hierarchy's resources are stopped and the guard disarmed. */
@@ -388,6 +392,25 @@ public final class DiskLease implements AutoCloseable {
         }
         state = LeaseState.PARKED;
         return new LeaseOutcome.Parked(generation);
+    }
+
+    /**
+     * Gives a held lease up without I/O, from another thread while a renewal is stuck on the device
+     * (the keeper's watchdog, once renew-timeout has passed). Nothing is written: the slot stays as
+     * it was and expires for the other servers; a renewal that completes after this changes nothing,
+     * and {@link #renew()} answers {@code Lost} from then on.
+     */
+    public void abandon(String reason) {
+        if (state == LeaseState.HELD) {
+            lostReason = reason;
+            lastError = reason;
+            state = LeaseState.LOST;
+        }
+    }
+
+    /** How long the lease I/O in progress has been running (0 when none is): a hung device shows here. */
+    public long ioInFlightMillis() {
+        return ms(area.ioInFlightNanos());
     }
 
     /** True while this server may act as the owner: held, and the last renewal started within renew-timeout. */

@@ -29,12 +29,17 @@ final class LeaseArea implements AutoCloseable {
     private LeaseHeader header;
     private int leaseIndex = -1;
     private long counter;
+    /** Reused every read and write (ten of each a second on a holder): the slots, this server's slot. */
+    private ByteBuffer slotsBuffer;
+    private ByteBuffer ownBuffer;
+    /** The last decoding of each slot: a slot whose bytes did not change is not decoded again. */
+    private LeaseSlot.Decoded[] lastDecoded;
 
     LeaseArea(Path device, LeaseIdentity me, String leaseName, LeaseTimings timings) {
         this.me = me;
         this.leaseName = leaseName;
         this.t = timings;
-        this.device = new LeaseDevice(device, timings.ioTimeout(), "vigil-lease-io-" + me.serverName());
+        this.device = new LeaseDevice(device, timings.ioTimeout());
     }
 
     boolean hasHeader() {
@@ -51,6 +56,11 @@ final class LeaseArea implements AutoCloseable {
 
     Path path() {
         return device.path();
+    }
+
+    /** How long the lease I/O in progress has been running; 0 when none is. */
+    long ioInFlightNanos() {
+        return device.inFlightNanos();
     }
 
     /** Reads and checks the header; null when usable, else why not. */
@@ -73,6 +83,12 @@ final class LeaseArea implements AutoCloseable {
             return "server " + me.serverName() + " has index " + me.serverIndex() + " but lease device "
                     + device.path() + " has only " + h.get().slots() + " slots per lease (format it with more slots)";
         }
+        if (header == null || !header.equals(h.get())) {
+            int bs = h.get().blockSize();
+            slotsBuffer = LeaseDevice.allocate(h.get().slots() * bs, bs);
+            ownBuffer = LeaseDevice.allocate(bs, bs);
+            lastDecoded = new LeaseSlot.Decoded[h.get().slots()];
+        }
         header = h.get();
         leaseIndex = LeaseFormatter.leaseIndex(leaseName, header.maxLeases());
         return null;
@@ -81,7 +97,7 @@ final class LeaseArea implements AutoCloseable {
     /** Reads every slot of the lease and records what changed. */
     Io<LeaseReading> read() {
         int bs = header.blockSize();
-        Io<ByteBuffer> io = device.read(header.firstSlotBlock(leaseIndex), header.slots(), bs);
+        Io<ByteBuffer> io = device.readInto(header.firstSlotBlock(leaseIndex), slotsBuffer, bs);
         if (!io.ok()) {
             return Io.failed(io.error(), io.startNanos());
         }
@@ -92,7 +108,13 @@ final class LeaseArea implements AutoCloseable {
         int bs = header.blockSize();
         List<Seen> seen = new ArrayList<>();
         for (int i = 0; i < header.slots(); i++) {
-            LeaseSlot.Decoded d = LeaseSlot.decode(slots.slice(i * bs, bs));
+            ByteBuffer block = slots.slice(i * bs, bs);
+            long signature = LeaseSlot.signature(block);
+            LeaseSlot.Decoded d = lastDecoded[i];
+            if (d == null || d.signature() != signature) {
+                d = LeaseSlot.decode(block, signature);
+                lastDecoded[i] = d;
+            }
             long stale = tracker.record(i, d.signature(), startNanos, endNanos);
             boolean nonFree = !d.valid() || d.slot().state() != SlotState.FREE;
             seen.add(new Seen(i, d, stale, nonFree && stale >= thresholdNanos(d)));
@@ -114,9 +136,9 @@ final class LeaseArea implements AutoCloseable {
     }
 
     /**
-     * A renewal's read and write as one task on the I/O thread (one hand-over instead of two),
-     * each operation still held to io-timeout: a read that took longer fails the whole without
-     * writing, as a separate read would have.
+     * A renewal's read and write as one operation with one open of the device, each still held to
+     * io-timeout: a read that took longer fails the whole without writing, as a separate read
+     * would have.
      */
     Io<ReadThenWrite> readThenWriteOwn(SlotState st, long gen, int priority, Predicate<LeaseReading> veto) {
         int bs = header.blockSize();
@@ -124,7 +146,7 @@ final class LeaseArea implements AutoCloseable {
         return device.batch(2, () -> {
             long r0 = System.nanoTime();
             try (FileChannel ch = device.openForBatch()) {
-                ByteBuffer slots = device.readNow(ch, header.firstSlotBlock(leaseIndex), header.slots(), bs);
+                ByteBuffer slots = device.readNow(ch, header.firstSlotBlock(leaseIndex), slotsBuffer, bs);
                 long r1 = System.nanoTime();
                 if (r1 - r0 > timeout) {
                     throw new IOException("read of lease device " + device.path() + " took " + ms(r1 - r0)
@@ -193,12 +215,10 @@ final class LeaseArea implements AutoCloseable {
 
     /** This server's slot with the next counter, encoded in an aligned block. */
     private ByteBuffer ownSlot(SlotState st, long gen, int priority) {
-        int bs = header.blockSize();
         LeaseSlot slot = new LeaseSlot(me.serverName(), leaseName, st, gen, ++counter, System.currentTimeMillis(),
                 priority, t.fenceBound().toMillis());
-        ByteBuffer buf = LeaseDevice.allocate(bs, bs);
-        slot.encode(buf);
-        return buf;
+        slot.encode(ownBuffer.clear());
+        return ownBuffer;
     }
 
     String heldBy(Seen s) {

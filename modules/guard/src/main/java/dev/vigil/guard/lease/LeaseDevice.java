@@ -4,6 +4,7 @@ import com.sun.nio.file.ExtendedOpenOption;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -12,19 +13,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Whole-block, aligned, O_DIRECT + O_DSYNC I/O on the lease device, each operation bounded by the
  * io-timeout. The device is opened per operation so that a detached or replaced device is noticed
- * at once (a kept descriptor would keep a detached loop device alive). Operations run on one
- * thread of their own: a hung device blocks that thread, and later operations fail at once
- * instead of piling up behind it.
+ * at once (a kept descriptor would keep a detached loop device alive).
+ *
+ * <p>Operations run on the calling thread (the lease keeper's): no hand-over to another thread,
+ * which would cost two thread wake-ups per operation, ten times a second. An operation that took
+ * longer than its bound has failed, whatever it returned, and says so. One that does not return
+ * at all (a hung device) blocks its caller; {@link #inFlightNanos()} tells a watchdog for how
+ * long, so that the keeper can give a held lease up on time without the I/O completing.
  */
 final class LeaseDevice implements AutoCloseable {
 
@@ -41,18 +41,13 @@ final class LeaseDevice implements AutoCloseable {
 
     private final Path path;
     private final long ioTimeoutNanos;
-    private final ExecutorService io;
-    private Future<?> inFlight;
-    private long inFlightSince;
+    /** When the operation in progress started; 0 when none is. */
+    private volatile long inFlightSince;
+    private volatile boolean closed;
 
-    LeaseDevice(Path path, Duration ioTimeout, String threadName) {
+    LeaseDevice(Path path, Duration ioTimeout) {
         this.path = path;
         this.ioTimeoutNanos = ioTimeout.toNanos();
-        this.io = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     Path path() {
@@ -68,6 +63,15 @@ final class LeaseDevice implements AutoCloseable {
         return run(() -> readNow(firstBlock, blocks, blockSize));
     }
 
+    /** Reads whole blocks from {@code firstBlock} into {@code buf} (aligned, a multiple of the block size). */
+    Io<ByteBuffer> readInto(long firstBlock, ByteBuffer buf, int blockSize) {
+        return run(() -> {
+            try (FileChannel ch = open(StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
+                return readNow(ch, firstBlock, buf, blockSize);
+            }
+        });
+    }
+
     Io<Void> write(long firstBlock, ByteBuffer data, int blockSize) {
         return run(() -> {
             writeNow(firstBlock, data, blockSize);
@@ -77,8 +81,8 @@ final class LeaseDevice implements AutoCloseable {
 
     /**
      * Runs {@code op}, which does up to {@code ops} reads and writes with {@link #readNow} and
-     * {@link #writeNow}, as one task on the I/O thread, bounded by {@code ops} x io-timeout: one
-     * hand-over to the I/O thread instead of one per operation (a renewal's read and write).
+     * {@link #writeNow}, as one operation bounded by {@code ops} x io-timeout (a renewal's read
+     * and write with one open of the device).
      */
     <T> Io<T> batch(int ops, Callable<T> op) {
         return run(op, ops * ioTimeoutNanos);
@@ -105,7 +109,12 @@ final class LeaseDevice implements AutoCloseable {
     }
 
     ByteBuffer readNow(FileChannel ch, long firstBlock, int blocks, int blockSize) throws IOException {
-        ByteBuffer buf = allocate(blocks * blockSize, blockSize);
+        return readNow(ch, firstBlock, allocate(blocks * blockSize, blockSize), blockSize);
+    }
+
+    /** Fills {@code buf} from {@code firstBlock} on: only inside an operation. */
+    ByteBuffer readNow(FileChannel ch, long firstBlock, ByteBuffer buf, int blockSize) throws IOException {
+        buf.clear();
         long pos = firstBlock * blockSize;
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos + buf.position());
@@ -156,36 +165,43 @@ final class LeaseDevice implements AutoCloseable {
         return run(op, ioTimeoutNanos);
     }
 
-    private synchronized <T> Io<T> run(Callable<T> op, long timeoutNanos) {
+    /** How long the operation in progress has been running; 0 when none is. */
+    long inFlightNanos() {
+        long since = inFlightSince;
+        return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
+    }
+
+    private <T> Io<T> run(Callable<T> op, long timeoutNanos) {
         long start = System.nanoTime();
-        if (inFlight != null && !inFlight.isDone()) {
-            return Io.failed("previous I/O on lease device " + path + " still in flight after "
-                    + TimeUnit.NANOSECONDS.toMillis(start - inFlightSince) + " ms (device hung?)", start);
-        }
-        inFlight = null;
-        Future<T> f;
-        try {
-            f = io.submit(op);
-        } catch (RuntimeException e) {
-            return Io.failed("lease device " + path + " is closed", start);
-        }
-        try {
-            T value = f.get(timeoutNanos, TimeUnit.NANOSECONDS);
-            return new Io<>(value, null, start, System.nanoTime());
-        } catch (TimeoutException e) {
-            inFlight = f;
+        synchronized (this) {
+            if (closed) {
+                return Io.failed("lease device " + path + " is closed", start);
+            }
+            long since = inFlightSince;
+            if (since != 0) {
+                return Io.failed("previous I/O on lease device " + path + " still in flight after "
+                        + TimeUnit.NANOSECONDS.toMillis(start - since) + " ms (device hung?)", start);
+            }
             inFlightSince = start;
-            return Io.failed("I/O on lease device " + path + " did not complete within "
-                    + (timeoutNanos == ioTimeoutNanos ? "io-timeout " : timeoutNanos / ioTimeoutNanos + " x io-timeout ")
-                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", start);
-        } catch (ExecutionException e) {
-            return Io.failed(describe(e.getCause()), start);
-        } catch (InterruptedException e) {
+        }
+        T value;
+        try {
+            value = op.call();
+        } catch (ClosedByInterruptException e) {
             Thread.currentThread().interrupt();
-            inFlight = f;
-            inFlightSince = start;
-            return Io.failed("interrupted while waiting for lease device " + path, start);
+            return Io.failed("interrupted during I/O on lease device " + path, start);
+        } catch (Exception e) {
+            return Io.failed(describe(e), start);
+        } finally {
+            inFlightSince = 0;
         }
+        long end = System.nanoTime();
+        if (end - start > timeoutNanos) {
+            return new Io<>(null, "I/O on lease device " + path + " took " + TimeUnit.NANOSECONDS.toMillis(end - start)
+                    + " ms, beyond " + (timeoutNanos == ioTimeoutNanos ? "io-timeout " : timeoutNanos / ioTimeoutNanos
+                    + " x io-timeout ") + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms", start, end);
+        }
+        return new Io<>(value, null, start, end);
     }
 
     String describe(Throwable t) {
@@ -204,7 +220,7 @@ final class LeaseDevice implements AutoCloseable {
 
     @Override
     public void close() {
-        io.shutdownNow();
+        closed = true;
     }
 
     private static final class CannotOpen extends IOException {

@@ -42,7 +42,7 @@ final class LeaseFormatter {
         LeaseHeader h = new LeaseHeader(LeaseHeader.DEFAULT_BLOCK_SIZE, slots, maxLeases,
                 LeaseSlot.stored(clusterName, LeaseHeader.MAX_CLUSTER_NAME), System.currentTimeMillis());
         int bs = h.blockSize();
-        try (LeaseDevice dev = new LeaseDevice(device, FORMAT_IO_TIMEOUT, "vigil-lease-format")) {
+        try (LeaseDevice dev = new LeaseDevice(device, FORMAT_IO_TIMEOUT)) {
             Io<Long> size = dev.size();
             if (!size.ok()) {
                 return new Failed(size.error());

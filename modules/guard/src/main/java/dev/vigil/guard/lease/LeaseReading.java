@@ -1,5 +1,6 @@
 package dev.vigil.guard.lease;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,7 +40,13 @@ record LeaseReading(List<Seen> slots, long startNanos, long endNanos, int ownInd
     }
 
     List<Seen> others() {
-        return slots.stream().filter(s -> s.index() != ownIndex).toList();
+        List<Seen> others = new ArrayList<>(slots.size());
+        for (Seen s : slots) {
+            if (s.index() != ownIndex) {
+                others.add(s);
+            }
+        }
+        return others;
     }
 
     /** The highest generation any readable slot carries (its own included). */
@@ -53,8 +60,13 @@ record LeaseReading(List<Seen> slots, long startNanos, long endNanos, int ownInd
 
     /** The other server that holds (live HELD) or parked the lease, the highest generation first. */
     Optional<Seen> otherHolder() {
-        return others().stream()
-                .filter(s -> s.valid() && ((s.is(SlotState.HELD) && !s.expired()) || s.is(SlotState.PARKED)))
-                .max((a, b) -> Long.compare(a.slot().generation(), b.slot().generation()));
+        Seen best = null;
+        for (Seen s : slots) {
+            if (s.index() != ownIndex && ((s.is(SlotState.HELD) && !s.expired()) || s.is(SlotState.PARKED))
+                    && (best == null || s.slot().generation() > best.slot().generation())) {
+                best = s;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 }

@@ -25,6 +25,7 @@ public record LeaseSlot(String serverName, String leaseName, SlotState state, lo
     static final int LAYOUT_VERSION = 1;
     static final int MAX_SERVER_NAME = 64;
     static final int MAX_LEASE_NAME = 256;
+    private static final SlotState[] STATES = SlotState.values();
     /** Bytes covered by the checksum; the checksum follows them. The rest of the block is zero. */
     static final int USED = 508;
 
@@ -40,21 +41,29 @@ public record LeaseSlot(String serverName, String leaseName, SlotState state, lo
         return new LeaseSlot("", "", SlotState.FREE, 0, 0, System.currentTimeMillis(), 0, 0);
     }
 
+    /**
+     * Writes the slot into {@code block} (the rest of the block zero). Built in a heap array and
+     * copied in one go: byte-wise access to a direct buffer is slow in the daemon's C1-only JVM.
+     */
     void encode(ByteBuffer block) {
-        for (int i = 0; i < block.capacity(); i++) {
-            block.put(i, (byte) 0);
-        }
-        ByteBuffer b = block.duplicate();
-        b.position(0);
+        byte[] bytes = new byte[block.capacity()];
+        ByteBuffer b = ByteBuffer.wrap(bytes);
         b.put(MAGIC).putInt(LAYOUT_VERSION).putInt(state.ordinal()).putLong(generation).putLong(counter)
                 .putLong(wallClockMillis).putInt(priority).putLong(fenceBoundMillis);
         putName(b, serverName, MAX_SERVER_NAME);
         putName(b, leaseName, MAX_LEASE_NAME);
-        block.putInt(USED, Crc.of(block, USED));
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, USED);
+        b.putInt(USED, (int) crc.getValue());
+        block.put(0, bytes);
     }
 
     static Decoded decode(ByteBuffer block) {
-        long signature = signature(block);
+        return decode(block, signature(block));
+    }
+
+    /** Decodes a block whose {@link #signature} is already known. */
+    static Decoded decode(ByteBuffer block, long signature) {
         ByteBuffer b = block.duplicate();
         b.position(0);
         byte[] magic = new byte[MAGIC.length];
@@ -68,7 +77,7 @@ public record LeaseSlot(String serverName, String leaseName, SlotState state, lo
         }
         int version = b.getInt();
         int state = b.getInt();
-        if (version != LAYOUT_VERSION || state < 0 || state >= SlotState.values().length) {
+        if (version != LAYOUT_VERSION || state < 0 || state >= STATES.length) {
             return new Decoded(null, "unknown slot layout " + version + " or state " + state, signature);
         }
         long generation = b.getLong();
@@ -78,7 +87,7 @@ public record LeaseSlot(String serverName, String leaseName, SlotState state, lo
         long fenceBound = b.getLong();
         String server = getName(b, MAX_SERVER_NAME);
         String lease = getName(b, MAX_LEASE_NAME);
-        return new Decoded(new LeaseSlot(server, lease, SlotState.values()[state], generation, counter, wall,
+        return new Decoded(new LeaseSlot(server, lease, STATES[state], generation, counter, wall,
                 priority, fenceBound), null, signature);
     }
 
@@ -107,7 +116,7 @@ public record LeaseSlot(String serverName, String leaseName, SlotState state, lo
     }
 
     /** Any change of the block's bytes (a renewal changes the counter) changes the signature. */
-    private static long signature(ByteBuffer block) {
+    static long signature(ByteBuffer block) {
         CRC32 crc = new CRC32();
         crc.update(block.duplicate().position(0));
         return crc.getValue();

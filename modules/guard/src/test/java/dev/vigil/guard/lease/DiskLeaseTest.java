@@ -246,7 +246,7 @@ class DiskLeaseTest {
         format();
         DiskLease n1 = lease("n1", 0);
         assertInstanceOf(Acquired.class, lease("n2", 1).acquire(2));
-        try (LeaseDevice raw = new LeaseDevice(loop.device(), Duration.ofSeconds(5), "test-raw")) {
+        try (LeaseDevice raw = new LeaseDevice(loop.device(), Duration.ofSeconds(5))) {
             ByteBuffer block = raw.read(slotBlock(1), 1, 4096).value();
             block.put(100, (byte) (block.get(100) ^ 0x5a));
             assertTrue(raw.write(slotBlock(1), block, 4096).ok());
@@ -297,7 +297,7 @@ class DiskLeaseTest {
         format();
         DiskLease n1 = lease("n1", 0);
         Acquired a = assertInstanceOf(Acquired.class, n1.acquire(1));
-        try (LeaseDevice raw = new LeaseDevice(loop.device(), Duration.ofSeconds(5), "test-raw")) {
+        try (LeaseDevice raw = new LeaseDevice(loop.device(), Duration.ofSeconds(5))) {
             ByteBuffer block = LeaseDevice.allocate(4096, 4096);
             new LeaseSlot("n2", PG, SlotState.HELD, a.generation() + 1, 7, System.currentTimeMillis(), 2, 700)
                     .encode(block);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -65,8 +66,16 @@ public final class LeaseKeeper implements AutoCloseable {
     private final Ownership ownership;
     private final Consumer<Event> events;
     private final ScheduledExecutorService thread;
+    private final Thread watchdog;
     private volatile boolean wanted;
     private volatile boolean holding;
+    private volatile boolean closed;
+    /** When the lease thread's round in progress started; 0 between rounds. */
+    private volatile long roundStartedNanos;
+    /** The start of the renewal (or acquisition) that last proved the held lease: renew-timeout counts from it. */
+    private volatile long provenAtNanos;
+    /** Orders the watchdog's loss against a renewal that completes at the same moment. */
+    private final Object lossLock = new Object();
     private volatile boolean parked;
     /** Servers whose HELD slot has expired as this server observes it: they are no longer running the hierarchy. */
     private volatile java.util.Set<String> expiredHolders = java.util.Set.of();
@@ -103,6 +112,9 @@ public final class LeaseKeeper implements AutoCloseable {
             t.setPriority(Thread.MAX_PRIORITY);
             return t;
         });
+        watchdog = new Thread(this::watch, "vigil-lease-watchdog-" + tag);
+        watchdog.setDaemon(true);
+        watchdog.start();
         long every = timings.renewInterval().toNanos();
         thread.scheduleWithFixedDelay(this::round, 0, every, TimeUnit.NANOSECONDS);
     }
@@ -143,13 +155,14 @@ public final class LeaseKeeper implements AutoCloseable {
         if (parked) {
             return;
         }
+        roundStartedNanos = System.nanoTime();
         try {
             if (holding) {
                 if (!wanted && (preAcquiredAt == 0
                         || System.nanoTime() - preAcquiredAt > PRE_ACQUIRED_GRACE_MILLIS * 1_000_000)) {
-                    lease.release();
                     holding = false;
                     preAcquiredAt = 0;
+                    lease.release();
                     return;
                 }
                 if (wanted) {
@@ -164,7 +177,50 @@ public final class LeaseKeeper implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             events.accept(new NotHeld("lease " + tag + ": " + e));
+        } finally {
+            roundStartedNanos = 0;
         }
+    }
+
+    /**
+     * The lease I/O runs on the lease thread itself, so a hung lease device blocks it: this thread
+     * gives the held lease up on time instead. It sleeps until renew-timeout after the renewal that
+     * last proved the lease (about twice a second while renewals succeed, not at all while nothing
+     * is held). If by then no later renewal succeeded and the lease thread is still inside the
+     * round that should have renewed it, the lease is lost now, without waiting for the device:
+     * the ownership is revoked and the placement hears {@link Lost}. (A round that is not stuck
+     * reports the loss itself.) The guard fences at guard-timeout either way.
+     */
+    private void watch() {
+        long renewTimeout = timings.renewTimeout().toNanos();
+        while (!closed) {
+            if (!holding || parked) {
+                LockSupport.park(this);
+                continue;
+            }
+            long proven = provenAtNanos;
+            long now = System.nanoTime();
+            if (now - proven < renewTimeout) {
+                LockSupport.parkNanos(this, proven + renewTimeout - now);
+                continue;
+            }
+            if (roundStartedNanos != 0 && provenAtNanos == proven) {
+                String reason = "no successful renewal for " + TimeUnit.NANOSECONDS.toMillis(now - proven)
+                        + " ms (renew-timeout " + timings.renewTimeout().toMillis() + " ms): the lease device "
+                        + device + " has not answered for " + lease.ioInFlightMillis() + " ms";
+                lease.abandon(reason);
+                lose(reason);
+            } else {
+                LockSupport.parkNanos(this, timings.renewInterval().toNanos());
+            }
+        }
+    }
+
+    /** The lease is held from this proof on: the watchdog counts renew-timeout from {@code anchorNanos}. */
+    private void nowHolding(long anchorNanos) {
+        provenAtNanos = anchorNanos;
+        holding = true;
+        LockSupport.unpark(watchdog);
     }
 
     /**
@@ -209,7 +265,7 @@ public final class LeaseKeeper implements AutoCloseable {
         }
         LeaseOutcome o = lease.acquire(priority, timings.leaseTimeout().plus(timings.fenceBound()));
         if (o instanceof LeaseOutcome.Acquired a) {
-            holding = true;
+            nowHolding(a.anchorNanos());
             preAcquiredAt = System.nanoTime();
             lastRefusal = "";
             expiredHolders = java.util.Set.of(holder);
@@ -226,7 +282,13 @@ public final class LeaseKeeper implements AutoCloseable {
     private void renew() {
         LeaseOutcome o = lease.renew();
         if (o instanceof LeaseOutcome.Renewed r) {
-            ownership.proven(r.anchorNanos(), r.validUntilNanos());
+            synchronized (lossLock) {
+                if (!holding) {
+                    return; // the watchdog gave the lease up while this renewal was under way
+                }
+                provenAtNanos = r.anchorNanos();
+                ownership.proven(r.anchorNanos(), r.validUntilNanos());
+            }
             fencing.feed(tag, r.anchorNanos());
         } else if (o instanceof LeaseOutcome.Lost lost) {
             lose(lost.reason());
@@ -235,9 +297,15 @@ public final class LeaseKeeper implements AutoCloseable {
         }
     }
 
+    /** Reports a held lease lost, once (the lease thread and the watchdog may both find it). */
     private void lose(String reason) {
-        holding = false;
-        ownership.revoke("disk lease lost: " + reason);
+        synchronized (lossLock) {
+            if (!holding) {
+                return;
+            }
+            holding = false;
+            ownership.revoke("disk lease lost: " + reason);
+        }
         events.accept(new Lost(reason));
     }
 
@@ -249,7 +317,7 @@ public final class LeaseKeeper implements AutoCloseable {
                     timings.leaseTimeout().plus(timings.fenceBound())) : formatted;
         }
         if (o instanceof LeaseOutcome.Acquired a && wanted) {
-            holding = true;
+            nowHolding(a.anchorNanos());
             lastRefusal = "";
             ownership.proven(a.anchorNanos(), a.validUntilNanos());
             events.accept(new Acquired(a.generation()));
@@ -280,6 +348,8 @@ public final class LeaseKeeper implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        LockSupport.unpark(watchdog);
         thread.shutdownNow();
         try {
             thread.awaitTermination(timings.renewTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);

@@ -158,4 +158,77 @@ class LeaseKeeperTest {
         assertTrue(n2.holds(), "kept and renewed once wanted");
         assertNull(n2Events.poll(), "no loss");
     }
+
+    /**
+     * A holder whose lease device stops answering (its writes hang: the file system that holds the
+     * loop device's backing file is frozen) gives the lease up at renew-timeout after its last
+     * renewal, while the renewal is still stuck: the watchdog reports it, not the I/O.
+     */
+    @Test
+    void aHolderWhoseLeaseDeviceHangsGivesTheLeaseUpAtRenewTimeout() throws Exception {
+        TestHost.require("the hung lease device test", "losetup", "mkfs.ext4", "fsfreeze", "mount", "umount");
+        Path dir = Files.createTempDirectory("vigil-hung-lease");
+        Path outerImage = dir.resolve("outer.img");
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(outerImage.toFile(), "rw")) {
+            f.setLength(64L << 20);
+        }
+        String outer = TestHost.sh("losetup", "-f", "--show", outerImage.toString()).trim();
+        String inner = null;
+        boolean mounted = false;
+        boolean frozen = false;
+        try {
+            TestHost.sh("mkfs.ext4", "-q", "-F", outer);
+            TestHost.sh("mount", outer, mnt.toString());
+            mounted = true;
+            Path innerImage = mnt.resolve("lease.img");
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(innerImage.toFile(), "rw")) {
+                f.setLength(8L << 20);
+            }
+            inner = TestHost.sh("losetup", "-f", "--show", innerImage.toString()).trim();
+            LeaseKeeper n1 = new LeaseKeeper(Path.of(inner), "test", "n1", 0, TAG, 1, T, new NoFencing(),
+                    new Ownership(), n1Events::add);
+            keepers.add(n1);
+            n1.want(true);
+            assertInstanceOf(LeaseKeeper.Acquired.class, n1Events.poll(10, TimeUnit.SECONDS));
+            Thread.sleep(300);
+            assertTrue(n1.holds());
+
+            TestHost.sh("fsfreeze", "-f", mnt.toString());
+            frozen = true;
+            long froze = System.nanoTime();
+            LeaseKeeper.Event e = n1Events.poll(5, TimeUnit.SECONDS);
+            long took = (System.nanoTime() - froze) / 1_000_000;
+            LeaseKeeper.Lost lost = assertInstanceOf(LeaseKeeper.Lost.class, e, String.valueOf(e));
+            assertTrue(lost.reason().contains("the lease device " + inner + " has not answered for "), lost.reason());
+            assertFalse(n1.holds());
+            // The last renewal started before the freeze: the loss is due at most renew-timeout later.
+            assertTrue(took <= T.renewTimeout().toMillis() + 150, "lost " + took + " ms after the freeze: " + lost.reason());
+            System.out.printf("hung lease device: lease given up %d ms after the freeze (renew-timeout %d ms): %s%n",
+                    took, T.renewTimeout().toMillis(), lost.reason());
+
+            TestHost.sh("fsfreeze", "-u", mnt.toString());
+            frozen = false;
+            Thread.sleep(T.renewTimeout().toMillis());
+            assertNull(n1Events.poll(), "the renewal that completes late reports nothing more");
+            assertFalse(n1.holds());
+        } finally {
+            if (frozen) {
+                TestHost.quietly("fsfreeze", "-u", mnt.toString());
+            }
+            keepers.forEach(LeaseKeeper::close);
+            keepers.clear();
+            if (inner != null) {
+                TestHost.quietly("losetup", "-d", inner);
+            }
+            if (mounted) {
+                TestHost.quietly("umount", mnt.toString());
+            }
+            TestHost.quietly("losetup", "-d", outer);
+            Files.deleteIfExists(mnt.resolve("lease.img"));
+            Files.deleteIfExists(mnt);
+            Files.deleteIfExists(outerImage);
+            Files.deleteIfExists(dir);
+        }
+    }
 }
