@@ -43,7 +43,7 @@ class ResourcePolicyConfigTest {
                 "{ tag = ip, type = ip, address = \"10.200.0.100\" }",
                 "{ tag = fs, type = filesystem, device = \"/dev/sdb1\", mount-point = \"/share\" }",
                 ConfigFixture.generic("app"))).hierarchies().get(0);
-        assertEquals(new ResourcePolicy(Duration.ofSeconds(1), 1, seconds(120, 120, 10, 120)),
+        assertEquals(new ResourcePolicy(Duration.ofSeconds(2), 1, seconds(120, 120, 10, 120)),
                 h.resource("pg").orElseThrow().policy());
         assertEquals(new ResourcePolicy(Duration.ofSeconds(2), 2, seconds(30, 15, 12, 30)),
                 h.resource("ip").orElseThrow().policy());

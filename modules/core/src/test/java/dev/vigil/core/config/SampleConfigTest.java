@@ -55,7 +55,7 @@ class SampleConfigTest {
                 h.resources().get(1).spec());
         assertEquals(new PostgresqlSpec("/share/data", 5432, "postgres", "/usr/lib/postgresql/15/bin", "postgres",
                 Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(60), Optional.empty()), h.root().spec());
-        assertEquals(new ResourcePolicy(Duration.ofSeconds(1), 1, new ActionTimeouts(Duration.ofSeconds(120),
+        assertEquals(new ResourcePolicy(Duration.ofSeconds(2), 1, new ActionTimeouts(Duration.ofSeconds(120),
                 Duration.ofSeconds(120), Duration.ofSeconds(10), Duration.ofSeconds(120))), h.root().policy());
         assertEquals(List.of(), c.kits().commandPrefix());
     }

@@ -87,11 +87,14 @@ public final class DiskLease implements AutoCloseable {
         if (!io.ok()) {
             return fail(io.error());
         }
-        List<SlotView> views = io.value().slots().stream()
-                .map(s -> new SlotView(s.index(), s.slot(), s.decoded().problem(), ms(s.staleNanos()), s.expired(),
-                        s.index() == me.serverIndex()))
-                .toList();
-        return new LeaseOutcome.Observed(views);
+        List<Seen> slots = io.value().slots();
+        SlotView[] views = new SlotView[slots.size()];
+        for (int i = 0; i < views.length; i++) {
+            Seen s = slots.get(i);
+            views[i] = new SlotView(s.index(), s.slot(), s.decoded().problem(), ms(s.staleNanos()), s.expired(),
+                    s.index() == me.serverIndex());
+        }
+        return new LeaseOutcome.Observed(List.of(views));
     }
 
     public LeaseOutcome acquire(int priority) {

@@ -88,7 +88,7 @@ public final class LeaseKeeper implements AutoCloseable {
      * for a holder that stopped (lease thread only).
      */
     private final java.util.Set<String> renewing = new java.util.HashSet<>();
-    private final java.util.Map<String, String> firstSeen = new java.util.HashMap<>();
+    private final java.util.Map<String, SlotContent> firstSeen = new java.util.HashMap<>();
     /** Slots as last observed (lease thread only). */
     private java.util.List<dev.vigil.guard.lease.SlotView> observed = java.util.List.of();
     /** When a lease taken over as successor was acquired, while the placement has not wanted it yet; 0 when not. */
@@ -233,20 +233,33 @@ public final class LeaseKeeper implements AutoCloseable {
         LeaseOutcome o = lease.observe();
         if (o instanceof LeaseOutcome.Observed seen) {
             observed = seen.slots();
+            java.util.Set<String> expired = null;
             for (dev.vigil.guard.lease.SlotView v : seen.slots()) {
-                if (!v.mine() && v.slot() != null && !v.slot().serverName().isEmpty()) {
-                    String content = v.slot().state() + "/" + v.slot().generation() + "/" + v.slot().counter();
-                    String before = firstSeen.putIfAbsent(v.slot().serverName(), content);
-                    if (before != null && !before.equals(content)) {
-                        renewing.add(v.slot().serverName());
+                if (v.mine() || v.slot() == null || v.slot().serverName().isEmpty()) {
+                    continue;
+                }
+                String server = v.slot().serverName();
+                SlotContent content = new SlotContent(v.slot().state(), v.slot().generation(), v.slot().counter());
+                SlotContent before = firstSeen.putIfAbsent(server, content);
+                if (before != null && !before.equals(content)) {
+                    renewing.add(server);
+                }
+                if (v.slot().state() == SlotState.HELD && v.expired() && renewing.contains(server)) {
+                    if (expired == null) {
+                        expired = new java.util.TreeSet<>();
                     }
+                    expired.add(server);
                 }
             }
-            expiredHolders = seen.slots().stream()
-                    .filter(v -> !v.mine() && v.slot() != null && v.slot().state() == SlotState.HELD && v.expired()
-                            && renewing.contains(v.slot().serverName()))
-                    .map(v -> v.slot().serverName()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+            java.util.Set<String> now = expired == null ? java.util.Set.of() : java.util.Set.copyOf(expired);
+            if (!now.equals(expiredHolders)) {
+                expiredHolders = now;
+            }
         }
+    }
+
+    /** What identifies one write of a slot: a renewal changes the counter. */
+    private record SlotContent(SlotState state, long generation, long counter) {
     }
 
     /**
@@ -257,9 +270,14 @@ public final class LeaseKeeper implements AutoCloseable {
     private void succeedIfTheHolderStops() {
         String holder = successorOf;
         long suspectAfter = timings.renewInterval().toMillis() * SUSPECT_AFTER_RENEWALS;
-        boolean suspect = holder != null && observed.stream().anyMatch(v -> !v.mine() && v.slot() != null
-                && v.slot().state() == SlotState.HELD && v.slot().serverName().equals(holder)
-                && renewing.contains(holder) && v.staleForMillis() >= suspectAfter);
+        if (holder == null || !renewing.contains(holder)) {
+            return;
+        }
+        boolean suspect = false;
+        for (dev.vigil.guard.lease.SlotView v : observed) {
+            suspect |= !v.mine() && v.slot() != null && v.slot().state() == SlotState.HELD
+                    && v.slot().serverName().equals(holder) && v.staleForMillis() >= suspectAfter;
+        }
         if (!suspect) {
             return;
         }
