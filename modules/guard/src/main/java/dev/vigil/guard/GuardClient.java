@@ -39,9 +39,13 @@ public final class GuardClient implements AutoCloseable {
 
     /** How to start the guard JVM. */
     public record Launch(Path java, String classPath, List<String> jvmOptions) {
-        /** The guard's JVM: small heap, serial collector, no JIT tiers it does not need. */
+        /**
+         * The guard's JVM: small heap, serial collector, no JIT tiers it does not need, and its
+         * request path (ten FEEDs a second) compiled within seconds rather than minutes.
+         */
         public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms8m", "-Xmx32m", "-Xss512k",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Djava.awt.headless=true");
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.1", "-XX:-UsePerfData",
+                "-Djava.awt.headless=true");
 
         /** The JVM and classpath of the calling process (the daemon's lib/ holds the guard jar). */
         public static Launch ofThisJvm() {

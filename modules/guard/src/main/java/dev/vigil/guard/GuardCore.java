@@ -285,13 +285,25 @@ final class GuardCore {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 long now = System.nanoTime();
-                List<Arming> due = armed.values().stream().filter(a -> a.request != null || a.deadline <= now).toList();
+                List<Arming> due = List.of();
+                long wake = Long.MAX_VALUE;
+                for (Arming a : armed.values()) {
+                    if (a.request != null || a.deadline <= now) {
+                        due = due.isEmpty() ? new ArrayList<>() : due;
+                        due.add(a);
+                    }
+                    wake = Math.min(wake, a.deadline);
+                }
                 if (!due.isEmpty()) {
                     due.forEach(a -> {
                         armed.remove(a.name);
                         fencing.add(a.name);
                     });
-                    ProcStat frozen = daemon != null && due.stream().anyMatch(a -> a.request == null)
+                    boolean expired = false;
+                    for (Arming a : due) {
+                        expired |= a.request == null;
+                    }
+                    ProcStat frozen = daemon != null && expired
                             && now - lastHeard >= FROZEN_AFTER_HEARTBEATS * heartbeatNanos ? daemon : null;
                     long silentFor = now - lastHeard;
                     lock.unlock();
@@ -313,7 +325,6 @@ final class GuardCore {
                     }
                     continue;
                 }
-                long wake = armed.values().stream().mapToLong(a -> a.deadline).min().orElse(Long.MAX_VALUE);
                 if (!enforced.isEmpty()) {
                     wake = Math.min(wake, nextEnforce);
                 }

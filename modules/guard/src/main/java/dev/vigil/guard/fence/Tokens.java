@@ -15,6 +15,9 @@ public final class Tokens {
     }
 
     public static String escape(String s) {
+        if (plain(s)) {
+            return s;
+        }
         StringBuilder b = new StringBuilder();
         for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
@@ -29,6 +32,9 @@ public final class Tokens {
 
     /** Decodes one token; a malformed escape is an error the caller reports to the client. */
     public static String unescape(String token) {
+        if (token.indexOf('%') < 0) {
+            return token;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
@@ -54,12 +60,30 @@ public final class Tokens {
     /** Splits a line into decoded tokens. */
     public static List<String> split(String line) {
         List<String> out = new ArrayList<>();
-        for (String t : line.trim().split(" +")) {
-            if (!t.isEmpty()) {
-                out.add(unescape(t));
+        String trimmed = line.trim();
+        int start = 0;
+        while (start < trimmed.length()) {
+            int end = trimmed.indexOf(' ', start);
+            if (end < 0) {
+                end = trimmed.length();
             }
+            if (end > start) {
+                out.add(unescape(trimmed.substring(start, end)));
+            }
+            start = end + 1;
         }
         return out;
+    }
+
+    /** Nothing in {@code s} needs an escape (the common case: names, numbers, paths). */
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' || c <= ' ' || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String join(Object... parts) {

@@ -41,6 +41,16 @@ class FenceListTest {
         assertEquals(nasty, Tokens.unescape(escaped));
         assertEquals(List.of("FEED", "pg data", "12"), Tokens.split("FEED " + Tokens.join("pg data", 12)));
         assertThrows(IllegalArgumentException.class, () -> Tokens.unescape("bad%2"));
+        assertEquals("plain/path_1.2", Tokens.escape("plain/path_1.2"));
+    }
+
+    @Test
+    void tokensAreSeparatedByAnyRunOfSpacesAndTheLineIsTrimmed() {
+        assertEquals(List.of("FEED", "pg", "12"), Tokens.split("  FEED   pg 12 \r"));
+        assertEquals(List.of("a\tb"), Tokens.split("a\tb"), "only spaces separate tokens");
+        assertEquals(List.of(), Tokens.split(""));
+        assertEquals(List.of(), Tokens.split("   "));
+        assertEquals(List.of("x y"), Tokens.split("x%20y"));
     }
 
     @Test
