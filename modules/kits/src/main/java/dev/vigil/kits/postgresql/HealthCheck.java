@@ -59,8 +59,9 @@ final class HealthCheck {
         Properties props = new Properties();
         props.setProperty("user", spec.superuser());
         props.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+        // Every read, from the connection's start on, is bounded by socketTimeout. No loginTimeout:
+        // with it the driver makes each connection on a thread of its own, one more thread every check.
         props.setProperty("socketTimeout", Integer.toString(timeoutSeconds));
-        props.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
         props.setProperty("ApplicationName", "vigil quickCheck");
         props.setProperty("gssEncMode", "disable");
         Optional<String> passwordFile = spec.passwordFile();

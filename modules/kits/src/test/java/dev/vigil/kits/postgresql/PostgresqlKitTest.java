@@ -303,6 +303,24 @@ class PostgresqlKitTest {
         }
     }
 
+    /**
+     * A listener that accepts and never says a word (a hung postmaster, another program): the check
+     * gives up after its timeout (2 s here), each read of the connection's start being bounded, and
+     * runs on the calling thread (no connect thread per check).
+     */
+    @Test
+    void aServerThatAcceptsButNeverAnswersTimesTheCheckOutWithinItsTimeout() throws Exception {
+        try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"))) {
+            PostgresqlSpec s = pg.spec(Optional.empty(), mute.getLocalPort(), PgInstance.BIN, "postgres");
+            long started = System.nanoTime();
+            CheckResult c = kit(s).quickCheck();
+            long took = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(Optional.of(FailureKind.TIMED_OUT), c.kind(), c.toString());
+            assertTrue(c.failure().orElseThrow().reason().contains("did not answer within 2 s"), c.toString());
+            assertTrue(took >= 1900 && took < 4500, "gave up after " + took + " ms (check timeout 2 s)");
+        }
+    }
+
     @Test
     void aPortAnotherProgramHoldsHereIsNotAvailableHere() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(pg.port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
