@@ -60,7 +60,7 @@ final class LeaseDevice implements AutoCloseable {
     }
 
     Io<ByteBuffer> read(long firstBlock, int blocks, int blockSize) {
-        return run(() -> readNow(firstBlock, blocks, blockSize));
+        return readInto(firstBlock, allocate(blocks * blockSize, blockSize), blockSize);
     }
 
     /** Reads whole blocks from {@code firstBlock} into {@code buf} (aligned, a multiple of the block size). */
@@ -74,42 +74,26 @@ final class LeaseDevice implements AutoCloseable {
 
     Io<Void> write(long firstBlock, ByteBuffer data, int blockSize) {
         return run(() -> {
-            writeNow(firstBlock, data, blockSize);
+            try (FileChannel ch = open(StandardOpenOption.WRITE, StandardOpenOption.DSYNC, ExtendedOpenOption.DIRECT)) {
+                writeNow(ch, firstBlock, data, blockSize);
+            }
             return null;
         });
     }
 
     /**
-     * Runs {@code op}, which does up to {@code ops} reads and writes with {@link #readNow} and
-     * {@link #writeNow}, as one operation bounded by {@code ops} x io-timeout (a renewal's read
+     * Runs {@code op}, which does up to {@code ops} reads and writes on {@link #openForBatch} with
+     * {@link #readNow} and {@link #writeNow}, as one operation bounded by {@code ops} x io-timeout (a renewal's read
      * and write with one open of the device).
      */
     <T> Io<T> batch(int ops, Callable<T> op) {
         return run(op, ops * ioTimeoutNanos);
     }
 
-    /** A direct read on the calling thread: only inside {@link #batch}. */
-    ByteBuffer readNow(long firstBlock, int blocks, int blockSize) throws IOException {
-        try (FileChannel ch = open(StandardOpenOption.READ, ExtendedOpenOption.DIRECT)) {
-            return readNow(ch, firstBlock, blocks, blockSize);
-        }
-    }
-
-    /** A direct, synchronous write on the calling thread: only inside {@link #batch}. */
-    void writeNow(long firstBlock, ByteBuffer data, int blockSize) throws IOException {
-        try (FileChannel ch = open(StandardOpenOption.WRITE, StandardOpenOption.DSYNC, ExtendedOpenOption.DIRECT)) {
-            writeNow(ch, firstBlock, data, blockSize);
-        }
-    }
-
     /** The device opened once for a batch's read and write (direct, synchronous writes): only inside {@link #batch}. */
     FileChannel openForBatch() throws IOException {
         return open(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DSYNC,
                 ExtendedOpenOption.DIRECT);
-    }
-
-    ByteBuffer readNow(FileChannel ch, long firstBlock, int blocks, int blockSize) throws IOException {
-        return readNow(ch, firstBlock, allocate(blocks * blockSize, blockSize), blockSize);
     }
 
     /** Fills {@code buf} from {@code firstBlock} on: only inside an operation. */

@@ -246,15 +246,12 @@ public final class LeaseKeeper implements AutoCloseable {
                 }
                 if (v.slot().state() == SlotState.HELD && v.expired() && renewing.contains(server)) {
                     if (expired == null) {
-                        expired = new java.util.TreeSet<>();
+                        expired = new java.util.HashSet<>();
                     }
                     expired.add(server);
                 }
             }
-            java.util.Set<String> now = expired == null ? java.util.Set.of() : java.util.Set.copyOf(expired);
-            if (!now.equals(expiredHolders)) {
-                expiredHolders = now;
-            }
+            expiredHolders = expired == null ? java.util.Set.of() : java.util.Set.copyOf(expired);
         }
     }
 
