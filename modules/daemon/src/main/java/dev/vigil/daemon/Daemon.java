@@ -133,7 +133,8 @@ public final class Daemon {
     private synchronized void launch(boolean rejoining) {
         lastIncarnation = Math.max(System.currentTimeMillis(), lastIncarnation + 1);
         boolean othersFirst = ClusterFormation.joinsOthersFirst(config, rejoining);
-        Config pekkoConfig = pekkoOverrides.withFallback(PekkoSettings.toConfig(config, othersFirst)).resolve();
+        Config pekkoConfig = pekkoOverrides.withFallback(PekkoSettings.lifeRole(lastIncarnation))
+                .withFallback(PekkoSettings.toConfig(config, othersFirst)).resolve();
         ActorSystem<Guardian.Command> sys = ActorSystem.create(
                 Guardian.create(config, env, adminToken, lastIncarnation, rejoining, othersFirst, notifiers),
                 config.cluster().name(), pekkoConfig);

@@ -110,7 +110,10 @@ public final class PekkoSettings {
                     seed-nodes = [%s]
                     # A restarted server whose previous incarnation is still being removed asks again soon.
                     retry-unsuccessful-join-after = 2s
-                    # Act on the failure detector's verdict within one heartbeat, not the default second.
+                    # Pekko's own failure detector watches the TCP connection itself, at no less than
+                    # Pekko's defaults (1 s heartbeats, 3 s pause), and acts within one of its heartbeats.
+                    # A dead server is found sooner by Vigil's UDP heartbeats on the same addresses
+                    # (cluster.failure-detector): comm path 1 is DEAD as soon as either says so.
                     unreachable-nodes-reaper-interval = %s
                     failure-detector {
                       heartbeat-interval = %s
@@ -146,14 +149,52 @@ public final class PekkoSettings {
                 ConfigUtil.quoteString(CborSerializable.class.getName()),
                 ConfigUtil.quoteString(self.host()), self.port(),
                 seeds,
-                millis(fd.heartbeatInterval()),
-                millis(fd.heartbeatInterval()), millis(fd.acceptableHeartbeatPause()), fd.threshold(),
+                millis(pekko(fd).heartbeatInterval()),
+                millis(pekko(fd).heartbeatInterval()), millis(pekko(fd).acceptableHeartbeatPause()), fd.threshold(),
                 millis(cluster.downAfter()),
                 HIERARCHIES_PHASE, millis(config.hierarchiesStopBound()),
                 KIT_DISPATCHER, kitThreads(config));
     }
 
-    /** Pekko's scheduler tick: a sixth of the heartbeat-interval, between 10 and 100 ms. */
+    /** Role names that carry a member's incarnation: {@code vigil-life-<epoch ms>}. */
+    private static final String LIFE_ROLE_PREFIX = "vigil-life-";
+
+    /**
+     * The cluster role that marks this life of the server's cluster member with its incarnation
+     * (the start time its heartbeats carry), so that a peer's heartbeats are matched to the member
+     * of the same life, not to the member of a life that has just ended.
+     */
+    public static Config lifeRole(long incarnation) {
+        return ConfigFactory.parseString("pekko.cluster.roles = [" + ConfigUtil.quoteString(LIFE_ROLE_PREFIX
+                + incarnation) + "]");
+    }
+
+    /** The incarnation a member's {@link #lifeRole} gives, or -1 without one. */
+    public static long life(java.util.Set<String> roles) {
+        for (String role : roles) {
+            if (role.startsWith(LIFE_ROLE_PREFIX)) {
+                try {
+                    return Long.parseLong(role.substring(LIFE_ROLE_PREFIX.length()));
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Pekko's own failure detector on the cluster connection: cluster.failure-detector, at least 1 s / 3 s. */
+    static FailureDetectorSettings pekko(FailureDetectorSettings fd) {
+        FailureDetectorSettings floor = FailureDetectorSettings.PEKKO_DEFAULTS;
+        return new FailureDetectorSettings(max(fd.heartbeatInterval(), floor.heartbeatInterval()),
+                max(fd.acceptableHeartbeatPause(), floor.acceptableHeartbeatPause()), fd.threshold());
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** Pekko's scheduler tick: a sixth of Vigil's heartbeat-interval, between 10 and 100 ms. */
     static Duration tick(FailureDetectorSettings fd) {
         long ms = fd.heartbeatInterval().toMillis() / 6;
         return Duration.ofMillis(Math.max(10, Math.min(100, ms)));

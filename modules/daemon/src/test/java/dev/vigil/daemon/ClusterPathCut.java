@@ -2,6 +2,8 @@ package dev.vigil.daemon;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.vigil.daemon.cluster.heartbeat.HeartbeatFaultInjection;
+import dev.vigil.daemon.cluster.heartbeat.HeartbeatTransport;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -13,9 +15,10 @@ import scala.concurrent.Await;
 import scala.concurrent.duration.FiniteDuration;
 
 /**
- * Cuts the cluster (Pekko Artery) connection between two servers in one JVM, as Pekko's own
- * multi-node test kit does ("blackhole"): everything between this server and the other is
- * dropped in both directions while the other comm paths keep working. Needs
+ * Cuts the cluster connection (comm path 1) between two servers in one JVM: Pekko Artery's
+ * traffic as Pekko's own multi-node test kit does ("blackhole"), and Vigil's UDP heartbeats on
+ * the same addresses ({@link HeartbeatFaultInjection}). Everything between this server and the
+ * other is dropped in both directions while the other comm paths keep working. Needs
  * {@link #testMode()} in the actor system's configuration.
  */
 public final class ClusterPathCut {
@@ -38,6 +41,8 @@ public final class ClusterPathCut {
         ThrottlerTransportAdapter.Direction both = (ThrottlerTransportAdapter.Direction) Class.forName(
                 "org.apache.pekko.remote.transport.ThrottlerTransportAdapter$Direction$Both$").getField("MODULE$")
                 .get(null);
+        HeartbeatFaultInjection.get(system).cutPathForTesting(HeartbeatTransport.CLUSTER_NETWORK,
+                other.getHost().orElseThrow(), (Integer) other.getPort().orElseThrow(), cut);
         Await.result(provider.transport().managementCommand(new ThrottlerTransportAdapter.SetThrottle(other, both, mode)),
                 FiniteDuration.apply(5, TimeUnit.SECONDS));
     }

@@ -71,11 +71,12 @@ class PekkoSettingsTest {
     }
 
     @Test
-    void failureDetectorFollowsTheClusterSettingsAndPekkoDownsNobody() {
-        assertEquals(Duration.ofMillis(100), pekko.getDuration("pekko.cluster.failure-detector.heartbeat-interval"));
-        assertEquals(Duration.ofMillis(600), pekko.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"));
+    void pekkosFailureDetectorRunsAtItsOwnDefaultsOrSlowerAndPekkoDownsNobody() {
+        // cluster.failure-detector is 100 ms / 600 ms here: that pace is Vigil's UDP heartbeats'.
+        assertEquals(Duration.ofSeconds(1), pekko.getDuration("pekko.cluster.failure-detector.heartbeat-interval"));
+        assertEquals(Duration.ofSeconds(3), pekko.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"));
         assertEquals(8.0, pekko.getDouble("pekko.cluster.failure-detector.threshold"));
-        assertEquals(Duration.ofMillis(100), pekko.getDuration("pekko.cluster.unreachable-nodes-reaper-interval"));
+        assertEquals(Duration.ofSeconds(1), pekko.getDuration("pekko.cluster.unreachable-nodes-reaper-interval"));
         assertEquals(Duration.ofMillis(16), pekko.getDuration("pekko.scheduler.tick-duration"));
         assertEquals(Duration.ofMillis(16), pekko.getDuration("pekko.cluster.scheduler.tick-duration"));
         assertEquals("", pekko.getString("pekko.cluster.downing-provider-class"),
@@ -90,6 +91,15 @@ class PekkoSettingsTest {
         assertEquals(Duration.ofMillis(100), PekkoSettings.tick(fd(1000)), "a disk lease's 1 s heartbeats");
         assertEquals(Duration.ofMillis(100), PekkoSettings.tick(fd(5000)));
         assertEquals(Duration.ofMillis(10), PekkoSettings.tick(fd(30)));
+    }
+
+    @Test
+    void pekkosFailureDetectorFollowsSettingsSlowerThanItsDefaults() {
+        var slow = new dev.vigil.core.config.FailureDetectorSettings(Duration.ofSeconds(2), Duration.ofSeconds(10), 12.0);
+        assertEquals(slow, PekkoSettings.pekko(slow));
+        var mixed = new dev.vigil.core.config.FailureDetectorSettings(Duration.ofMillis(500), Duration.ofSeconds(5), 9.0);
+        assertEquals(new dev.vigil.core.config.FailureDetectorSettings(Duration.ofSeconds(1), Duration.ofSeconds(5), 9.0),
+                PekkoSettings.pekko(mixed));
     }
 
     private static dev.vigil.core.config.FailureDetectorSettings fd(long heartbeatMillis) {

@@ -1,14 +1,17 @@
 package dev.vigil.daemon.cluster;
 
 import dev.vigil.core.CommPathState;
+import dev.vigil.core.config.CommPathNetwork;
 import dev.vigil.core.config.ServerConfig;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.daemon.PekkoSettings;
 import dev.vigil.daemon.cluster.PathTable.Change;
 import dev.vigil.daemon.cluster.heartbeat.HeartbeatFaultInjection;
 import dev.vigil.daemon.cluster.heartbeat.HeartbeatTransport;
 import dev.vigil.daemon.notify.OperatorLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,10 +35,14 @@ import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * The comm paths of this server to every peer ({@link PathTable}). Path 1 is the cluster
- * connection, whose heartbeats are Pekko Cluster's failure detector: ALIVE while the peer is a
- * member that has come Up (Up, WeaklyUp, Leaving, Exiting) and that the cluster does not consider
- * unreachable. Paths 2.. go over the comm path networks, heartbeated by a
- * {@link HeartbeatTransport} on its own thread, whose verdicts arrive here as messages.
+ * connection: ALIVE while the peer is a member that has come Up (Up, WeaklyUp, Leaving, Exiting),
+ * the cluster does not consider it unreachable (Pekko's own failure detector, on the TCP
+ * connection, at 1 s heartbeats or slower) <em>and</em> Vigil's UDP heartbeats on the same
+ * addresses ({@link HeartbeatTransport#CLUSTER_NETWORK}, at cluster.failure-detector's pace)
+ * find it ALIVE: the fast detector finds a dead server, the slow one a connection that carries
+ * datagrams but not messages. Paths 2.. go over the comm path networks. Every UDP path is
+ * heartbeated by a {@link HeartbeatTransport} on its own thread, whose verdicts arrive here as
+ * messages.
  *
  * <p>Every path change is logged in the LCM log and counted in {@code #comm_downs}; a peer is
  * ALIVE while any path to it is ALIVE, so the main log's MACHINE FAILURE line comes only when the
@@ -72,6 +79,12 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
     private final Set<UniqueAddress> unreachable = new HashSet<>();
     /** Peers that announced they are leaving (Leaving, Exiting, or removed after Exiting) and have not come back. */
     private final Set<String> leftInOrder = new HashSet<>();
+    /**
+     * Peers whose UDP heartbeats on the cluster connection's addresses are ALIVE, and the life
+     * (incarnation) heard: only the member of that life counts ({@link PekkoSettings#lifeRole}),
+     * not the unreachable member of a life that ended a moment ago.
+     */
+    private final Map<String, Long> heartbeating = new HashMap<>();
     /** Peers for which "no redundant comm path" was logged and not yet lifted. */
     private final Set<String> withoutRedundancy = new HashSet<>();
     private final UniqueAddress self;
@@ -106,9 +119,12 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
         HeartbeatFaultInjection faults = HeartbeatFaultInjection.get(ctx.getSystem());
         ActorRef<Command> me = ctx.getSelf();
         try {
+            List<CommPathNetwork> networks = new ArrayList<>();
+            networks.add(HeartbeatTransport.clusterConnection(config.cluster().servers()));
+            networks.addAll(config.cluster().commPaths());
             HeartbeatTransport t = new HeartbeatTransport(config.serverName(), config.cluster().name(), incarnation,
-                    config.cluster().commPaths(), config.cluster().failureDetector(),
-                    event -> me.tell(new HeartbeatEvent(event)), faults::isUnplugged);
+                    networks, config.cluster().failureDetector(), event -> me.tell(new HeartbeatEvent(event)),
+                    faults::isCut);
             this.transport = t.hasNetworks() ? t.start() : null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the heartbeat selector", e);
@@ -166,22 +182,34 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
 
     private Behavior<Command> onHeartbeatEvent(HeartbeatEvent msg) {
         HeartbeatTransport.Event e = msg.event();
-        if (e instanceof HeartbeatTransport.PathChanged c) {
+        if (e instanceof HeartbeatTransport.PathChanged c && c.network().equals(HeartbeatTransport.CLUSTER_NETWORK)) {
+            if (c.alive()) {
+                heartbeating.put(c.peer(), c.incarnation());
+            } else {
+                heartbeating.remove(c.peer());
+            }
+            return updateClusterPaths();
+        } else if (e instanceof HeartbeatTransport.PathChanged c) {
             if (!departing) {
                 CommPathState state = c.alive() ? CommPathState.ALIVE : CommPathState.DEAD;
                 table.set(c.peer(), c.network(), state, true).ifPresent(this::report);
                 publish();
             }
         } else if (e instanceof HeartbeatTransport.BindFailed f) {
-            log.heartbeatBindFailed(f.network(), f.endpoint(), f.reason(), HeartbeatTransport.REBIND_INTERVAL_MS);
+            log.heartbeatBindFailed(named(f.network()), f.endpoint(), f.reason(), HeartbeatTransport.REBIND_INTERVAL_MS);
         } else if (e instanceof HeartbeatTransport.Bound b) {
-            log.heartbeatBound(b.network(), b.endpoint());
+            log.heartbeatBound(named(b.network()), b.endpoint());
         } else if (e instanceof HeartbeatTransport.Ignored i) {
-            log.heartbeatIgnored(i.network(), i.from(), i.reason());
+            log.heartbeatIgnored(named(i.network()), i.from(), i.reason());
         } else if (e instanceof HeartbeatTransport.Failed f) {
             log.heartbeatStopped(f.reason());
         }
         return this;
+    }
+
+    /** How the log names a network's paths. */
+    private static String named(String network) {
+        return network.equals(HeartbeatTransport.CLUSTER_NETWORK) ? "the cluster connection" : "comm path " + network;
     }
 
     /** Recomputes every cluster path from the membership seen so far; logs and reports what changed. */
@@ -234,8 +262,10 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
     }
 
     private boolean isAlive(ServerConfig peer) {
-        return members.values().stream().anyMatch(m -> at(m.address(), peer)
-                && ALIVE_STATUSES.contains(m.status()) && !unreachable.contains(m.uniqueAddress()));
+        Long life = heartbeating.get(peer.name());
+        return life != null && members.values().stream().anyMatch(m -> at(m.address(), peer)
+                && ALIVE_STATUSES.contains(m.status()) && !unreachable.contains(m.uniqueAddress())
+                && PekkoSettings.life(m.getRoles()) == life);
     }
 
     private Optional<ServerConfig> peerAt(Address address) {

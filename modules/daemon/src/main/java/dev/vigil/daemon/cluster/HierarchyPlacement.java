@@ -135,6 +135,18 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private long askedAt;
     /** The timer runs at {@link #IDLE_TICK} (true) or {@link #TICK} (false). */
     private boolean steady;
+    /**
+     * Without a lease, armed here and otherwise steady at the last decision: the {@link #TICK}
+     * rounds are there to feed the guard, and one whose reports say what the last decision's said
+     * (nothing else having happened) feeds it without deciding again, for up to {@link #IDLE_TICK}.
+     */
+    private boolean onlyFeeding;
+    /** The reports and the time of the last full decision; whether an event came since. */
+    private StatusBoard.Reports decidedOn;
+    private long decidedAt;
+    private boolean eventSinceDecision = true;
+    /** The entitlement last told to the status board. */
+    private Boolean entitlementTold;
     private final ActorRef<StatusBoard.Reports> reportsTo;
     private boolean armed;
     /** The guard's list was refreshed since the hierarchy came in service (it names the postmaster then). */
@@ -212,6 +224,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                 .onMessage(Local.class, msg -> {
                     boolean changed = !msg.equals(local);
                     local = msg;
+                    eventSinceDecision |= changed;
                     return changed ? onTick() : this;
                 })
                 .onMessageEquals(Joined.INSTANCE, () -> {
@@ -221,20 +234,24 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                 })
                 .onMessageEquals(Settled.INSTANCE, () -> {
                     settled = true;
+                    eventSinceDecision = true;
                     return onTick();
                 })
                 .onMessageEquals(Tick.INSTANCE, this::onTick)
                 .onMessage(Facts.class, this::onFacts)
                 .onMessage(OperatorAction.class, msg -> {
+                    eventSinceDecision = true;
                     onOperatorAction(msg);
                     return onTick();
                 })
                 .onMessage(SetMaintenance.class, msg -> {
+                    eventSinceDecision = true;
                     maintenanceRequest.ifPresent(m -> m.replyTo().tell(StatusReply.error("superseded by a newer request")));
                     maintenanceRequest = Optional.of(msg);
                     return onTick();
                 })
                 .onMessage(Stop.class, msg -> {
+                    eventSinceDecision = true;
                     onStop(msg);
                     return onTick();
                 })
@@ -262,11 +279,16 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
      * The events re-decide at once; the timer only backs them up.
      */
     private boolean steady(Decision d, boolean newRecord) {
+        return (fencing.leaseMode() || !armed) && steadyButFed(d, newRecord);
+    }
+
+    /** As {@link #steady}, but for the guard that must be fed from here without a lease. */
+    private boolean steadyButFed(Decision d, boolean newRecord) {
         Step step = d.step(self);
         return settled && !newRecord && stopping.isEmpty() && pending.isEmpty() && request.isEmpty()
                 && operatorRemoval.isEmpty() && maintenanceRequest.isEmpty() && lostEntitlement.isEmpty()
                 && takingOverFrom.isEmpty() && !local.busy() && facts.allAliveAndReported()
-                && (fencing.leaseMode() || !armed) && (!armed || listedRunning)
+                && (!armed || listedRunning)
                 && (step == Step.NOTHING && !local.anyRunning() || step == Step.KEEP && local.allInService());
     }
 
@@ -288,12 +310,22 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         facts.see(msg.reports(), now);
         boolean quorate = facts.quorate();
         boolean mayKeep = facts.mayKeepRunning(lease.map(LeaseKeeper::holds).orElse(false));
-        board.tell(new StatusBoard.EntitlementChanged(entitled(quorate)));
+        if (!Boolean.valueOf(entitled(quorate)).equals(entitlementTold)) {
+            entitlementTold = entitled(quorate);
+            board.tell(new StatusBoard.EntitlementChanged(entitled(quorate)));
+        }
         protect(mayKeep, now);
         if (!settled && stopping.isEmpty() && request.isEmpty() && operatorRemoval.isEmpty() && maintenanceRequest.isEmpty()
                 && pending.isEmpty() && claim.owner().generation() == 0) {
             return this; // the others' reports (and their claims) may not have arrived yet
         }
+        if (onlyFeeding && mayKeep && !eventSinceDecision && now - decidedAt < IDLE_TICK.toNanos()
+                && StatusBoard.sameContent(msg.reports(), decidedOn)) {
+            return this; // the guard is fed; the decision would be the last one again
+        }
+        decidedOn = msg.reports();
+        decidedAt = now;
+        eventSinceDecision = false;
         Claim merged = facts.merged(claim);
         facts.trackRejoins(merged.owner());
         boolean maintenance = maintenanceRequest.map(SetMaintenance::on).orElse(merged.maintenance());
@@ -345,6 +377,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         finishStop();
         expirePending();
         cadence(steady(d, newRecord));
+        onlyFeeding = !fencing.leaseMode() && armed && steadyButFed(d, newRecord);
         return this;
     }
 
@@ -579,6 +612,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     }
 
     private Behavior<Command> onLease(LeaseHeard msg) {
+        eventSinceDecision = true;
         if (msg.event() instanceof LeaseKeeper.Acquired a) {
             leaseHeld = true;
             lostEntitlement = Optional.empty();

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -125,6 +126,8 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     private ShutdownStrategy strategy;
     private long seq;
     private final List<ActorRef<Reports>> watchers = new java.util.ArrayList<>();
+    /** {@link #reports()} until the next message that is not a question. */
+    private Reports cachedReports;
 
     /**
      * @param incarnation when this actor system started (epoch ms): orders this server's reports
@@ -159,8 +162,31 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
         topic.tell(Topic.subscribe(ctx.messageAdapter(ServerReport.class, ReportReceived::new)));
     }
 
+    /**
+     * Every message but a question may change what {@link #reports()} returns, so it drops the
+     * cached copy: the placements ask ten times a second, while what they are told changes about
+     * once a second (the periodic publications).
+     */
     @Override
     public Receive<Command> createReceive() {
+        Receive<Command> handlers = handlers();
+        return new Receive<>() {
+            @Override
+            public Behavior<Command> receiveMessage(Command msg) throws Exception {
+                if (!(msg instanceof GetReports || msg instanceof GetStatus)) {
+                    cachedReports = null;
+                }
+                return handlers.receiveMessage(msg);
+            }
+
+            @Override
+            public Behavior<Command> receiveSignal(Signal signal) throws Exception {
+                return handlers.receiveSignal(signal);
+            }
+        };
+    }
+
+    private Receive<Command> handlers() {
         return newReceiveBuilder()
                 .onMessage(GetStatus.class, this::onGetStatus)
                 .onMessage(CommPathsChanged.class, this::onCommPathsChanged)
@@ -217,6 +243,20 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
             Reports now = reports();
             watchers.forEach(w -> w.tell(now));
         }
+    }
+
+    /** The same reports, states and paths but for the reports' sequence numbers and times. */
+    static boolean sameContent(Reports a, Reports b) {
+        if (b == null || !a.states().equals(b.states()) || !a.paths().equals(b.paths())
+                || !a.reports().keySet().equals(b.reports().keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, ServerReport> e : a.reports().entrySet()) {
+            if (!sameContent(e.getValue(), b.reports().get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The same report but for its sequence number and time: what the periodic re-publication changes. */
@@ -291,6 +331,13 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     }
 
     private Reports reports() {
+        if (cachedReports == null) {
+            cachedReports = freshReports();
+        }
+        return cachedReports;
+    }
+
+    private Reports freshReports() {
         Map<String, ServerReport> reports = new HashMap<>(peers);
         reports.put(self, ownReport());
         Map<String, ServerState> states = new HashMap<>();

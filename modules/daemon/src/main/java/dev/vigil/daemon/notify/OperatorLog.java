@@ -163,26 +163,29 @@ public final class OperatorLog {
                 + " ALIVE) AT: " + now());
     }
 
-    public void heartbeatBindFailed(String network, String endpoint, String reason, long retryMillis) {
-        String line = "cannot listen for heartbeats of comm path " + network + " on " + endpoint + " (" + reason
+    /**
+     * @param path "comm path NAME" for a comm path network, "the cluster connection" for path 1
+     */
+    public void heartbeatBindFailed(String path, String endpoint, String reason, long retryMillis) {
+        String line = "cannot listen for heartbeats of " + path + " on " + endpoint + " (" + reason
                 + "): its paths stay DEAD; trying again every " + retryMillis + " ms";
         warn(LogType.LCM, line);
         warn(LogType.LOG, line);
     }
 
-    public void heartbeatBound(String network, String endpoint) {
-        String line = "listening for heartbeats of comm path " + network + " on " + endpoint + " AT: " + now();
+    public void heartbeatBound(String path, String endpoint) {
+        String line = "listening for heartbeats of " + path + " on " + endpoint + " AT: " + now();
         info(LogType.LCM, line);
         info(LogType.LOG, line);
     }
 
-    public void heartbeatIgnored(String network, String from, String reason) {
-        warn(LogType.LCM, "ignoring datagrams on comm path " + network + " from " + from + ": " + reason
+    public void heartbeatIgnored(String path, String from, String reason) {
+        warn(LogType.LCM, "ignoring datagrams on " + path + " from " + from + ": " + reason
                 + " (reported once)");
     }
 
     public void heartbeatStopped(String reason) {
-        error(LogType.LOG, "the heartbeats of the comm path networks stopped on server \"" + server + "\": " + reason
+        error(LogType.LOG, "the heartbeats of every comm path stopped on server \"" + server + "\": " + reason
                 + "; restart the daemon");
     }
 

@@ -43,6 +43,16 @@ class FailoverSimulationTest {
     }
 
     @Test
+    void whileNothingMovesTheQuorumKeepsFeedingTheGuard() throws Exception {
+        // The rounds that only feed (the reports unchanged) must feed as the full decisions did:
+        // the in-memory guard fences a hierarchy the moment its deadline passes.
+        Thread.sleep(3000);
+        assertEquals(List.of(), c.world.events().stream().filter(e -> e.action().startsWith("fence")).toList());
+        assertTrue(c.world.fullyOn("n1", TAG) && c.world.runningOn(TAG).equals(Set.of("n1")),
+                "still in service on n1 only: " + c.world.runningOn(TAG));
+    }
+
+    @Test
     void theOwnersCrashFailsTheHierarchyOverToTheNextServerByPriority() {
         long crashed = System.nanoTime();
         c.powerOff(0);

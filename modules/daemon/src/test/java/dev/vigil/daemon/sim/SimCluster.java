@@ -78,6 +78,11 @@ final class SimCluster implements AutoCloseable {
         TestSupport.await("every server ALIVE on every server", SETTLE, () -> java.util.Arrays.stream(daemons)
                 .allMatch(d -> TestSupport.status(d.system()).servers().stream()
                         .allMatch(s -> s.state() == dev.vigil.core.ServerState.ALIVE && s.reportedAt() != null)));
+        // ...and every server's placement has decided (and so published its state): a fault injected
+        // before a backup reported its state would be decided on "n2 has not reported its state".
+        TestSupport.await("every placement decided n1 owns the hierarchy", SETTLE, () -> java.util.Arrays.stream(daemons)
+                .allMatch(d -> TestSupport.status(d.system()).placements().stream()
+                        .anyMatch(p -> p.tag().equals(TAG) && "n1".equals(p.owner()))));
     }
 
     /** Starts (again) the daemon of server index {@code n} (0 = n1), acting on the simulated world. */

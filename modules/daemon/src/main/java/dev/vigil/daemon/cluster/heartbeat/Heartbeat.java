@@ -10,17 +10,27 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * One heartbeat datagram of a comm path network: who sends it (server and cluster name), which
- * life of that server (its incarnation, the start time of its actor system) and a sequence
- * number within that life, so a receiver can ignore strangers, a previous life's late datagrams
- * and duplicates. Encoded as a magic number, a version, two length-prefixed UTF-8 strings and two
- * longs; anything else read off the wire is refused.
+ * One heartbeat datagram of a comm path: who sends it (server and cluster name), which life of
+ * that server (its incarnation, the start time of its actor system) and a sequence number within
+ * that life, so a receiver can ignore strangers, a previous life's late datagrams and duplicates;
+ * and whether the sender hears the receiver on that path ({@code hearsYou}: its failure detector
+ * for the receiver says available), so that a path silent in one direction only is DEAD on both
+ * ends. Encoded as a magic number, a version, two length-prefixed UTF-8 strings, two longs and the
+ * flag as the last byte ({@link #HEARS_YOU_OFFSET_FROM_END}); anything else read off the wire is
+ * refused.
  */
-public record Heartbeat(String cluster, String sender, long incarnation, long seq) {
+public record Heartbeat(String cluster, String sender, long incarnation, long seq, boolean hearsYou) {
     private static final int MAGIC = 0x56474842; // "VGHB"
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    /** The flag is the datagram's last byte: one encoding serves every receiver, its flag set per receiver. */
+    public static final int HEARS_YOU_OFFSET_FROM_END = 1;
     /** No valid heartbeat is longer: server and cluster names are short. */
     public static final int MAX_SIZE = 512;
+
+    /** Sets the flag of an encoded heartbeat (from {@link #encode()}) for one receiver. */
+    public static void setHearsYou(ByteBuffer encoded, boolean hearsYou) {
+        encoded.put(encoded.limit() - HEARS_YOU_OFFSET_FROM_END, (byte) (hearsYou ? 1 : 0));
+    }
 
     public ByteBuffer encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
@@ -31,6 +41,7 @@ public record Heartbeat(String cluster, String sender, long incarnation, long se
             writeString(out, sender);
             out.writeLong(incarnation);
             out.writeLong(seq);
+            out.writeByte(hearsYou ? 1 : 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen in memory
         }
@@ -50,10 +61,11 @@ public record Heartbeat(String cluster, String sender, long incarnation, long se
             String sender = readString(datagram);
             long incarnation = datagram.getLong();
             long seq = datagram.getLong();
-            if (datagram.hasRemaining()) {
+            byte flag = datagram.get();
+            if (datagram.hasRemaining() || flag != 0 && flag != 1) {
                 return Optional.empty();
             }
-            return Optional.of(new Heartbeat(cluster, sender, incarnation, seq));
+            return Optional.of(new Heartbeat(cluster, sender, incarnation, seq, flag == 1));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             return Optional.empty();
         }

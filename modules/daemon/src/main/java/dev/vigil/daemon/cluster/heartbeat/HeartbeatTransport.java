@@ -1,8 +1,10 @@
 package dev.vigil.daemon.cluster.heartbeat;
 
+import dev.vigil.core.config.ClusterSettings;
 import dev.vigil.core.config.CommPathNetwork;
 import dev.vigil.core.config.CommPathNetwork.Endpoint;
 import dev.vigil.core.config.FailureDetectorSettings;
+import dev.vigil.core.config.ServerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -19,22 +21,30 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.apache.pekko.remote.FailureDetector$;
 import org.apache.pekko.remote.PhiAccrualFailureDetector;
 import scala.concurrent.duration.FiniteDuration;
 
 /**
- * The heartbeats of this server on its comm path networks (vigil.cluster.comm-paths): one UDP
- * socket per network, bound to this server's address there, from which a heartbeat goes to
- * every peer on that network every heartbeat-interval; and, per peer and network, Pekko's
- * phi-accrual failure detector with the cluster's failure-detector settings, fed by the peer's
+ * The heartbeats of this server on every comm path: on the cluster connection's addresses
+ * ({@link #CLUSTER_NETWORK}, UDP on each server's cluster host and port, beside Pekko's TCP) and
+ * on each comm path network (vigil.cluster.comm-paths). One UDP socket per network, bound to this
+ * server's address there, from which a heartbeat goes to every peer on that network every
+ * heartbeat-interval; and, per peer and network, Pekko's phi-accrual failure detector with the
+ * cluster's failure-detector settings, fed by the peer's heartbeats. A path is ALIVE while its
+ * detector hears the peer <em>and</em> the peer's latest heartbeat says it hears this server, so
+ * a path silent in one direction only is DEAD at both ends, as with Pekko's request-and-response
  * heartbeats. Everything runs on one dedicated thread, never on an actor's: the actor that owns
  * the transport only receives {@link Event}s — a path ALIVE or DEAD, a socket that cannot be
  * bound (retried every {@link #REBIND_INTERVAL_MS} ms), datagrams ignored because they come from
  * a stranger (each stranger reported once).
  */
 public final class HeartbeatTransport implements AutoCloseable {
+    /**
+     * The network name of comm path 1, the cluster connection: not a valid comm path network name
+     * (it has a space), so no configured network can be mistaken for it.
+     */
+    public static final String CLUSTER_NETWORK = "cluster connection";
     /** How often a socket that could not be bound is tried again. */
     public static final long REBIND_INTERVAL_MS = 2000;
     /** As Pekko Cluster's failure detector: how many intervals it remembers, the least deviation it assumes. */
@@ -45,8 +55,8 @@ public final class HeartbeatTransport implements AutoCloseable {
     public sealed interface Event {
     }
 
-    /** The path to {@code peer} over {@code network} is now ALIVE or DEAD. */
-    public record PathChanged(String peer, String network, boolean alive) implements Event {
+    /** The path to {@code peer} over {@code network} is now ALIVE or DEAD; {@code incarnation}: the peer's life heard last. */
+    public record PathChanged(String peer, String network, boolean alive, long incarnation) implements Event {
     }
 
     /** This server's socket on {@code network} cannot be bound; its paths stay DEAD until it can. */
@@ -65,6 +75,17 @@ public final class HeartbeatTransport implements AutoCloseable {
     public record Failed(String reason) implements Event {
     }
 
+    /**
+     * FOR TESTS ONLY: which paths a test has cut ({@link HeartbeatFaultInjection}); nothing is sent
+     * to the peer on a path cut outgoing, everything from it is dropped on a path cut incoming.
+     */
+    public interface Cables {
+        /** Nothing cut: what production runs with. */
+        Cables INTACT = (network, peer, outgoing) -> false;
+
+        boolean cut(String network, Endpoint peer, boolean outgoing);
+    }
+
     /** What this transport knows about one peer on one network. Confined to the transport's thread. */
     private final class Link {
         final String peer;
@@ -75,6 +96,8 @@ public final class HeartbeatTransport implements AutoCloseable {
         PhiAccrualFailureDetector detector = newDetector();
         long incarnation = -1;
         long lastSeq;
+        /** The flag of the peer's latest heartbeat: it hears this server on this network. */
+        boolean peerHearsUs;
         boolean alive;
 
         Link(String peer, Endpoint endpoint) {
@@ -104,31 +127,33 @@ public final class HeartbeatTransport implements AutoCloseable {
     private final long incarnation;
     private final FailureDetectorSettings fd;
     private final Consumer<Event> events;
-    private final Predicate<String> unplugged;
+    private final Cables cables;
     private final List<Network> networks = new ArrayList<>();
     private final Set<String> reportedStrangers = new HashSet<>();
     private final Thread thread;
     private final Selector selector;
     private volatile boolean running = true;
     private long seq;
+    /** The heartbeat being sent, in a direct buffer. Confined to the transport's thread. */
+    private final ByteBuffer outgoing = ByteBuffer.allocateDirect(Heartbeat.MAX_SIZE);
     /** Times the thread woke from its selector (tests: an idle transport must not spin). */
     private volatile long wakeups;
 
     /**
      * @param incarnation this server's current life (see {@link Heartbeat})
+     * @param commPaths   the networks to heartbeat on: {@link #clusterConnection} and the comm path networks
      * @param events      receives every {@link Event}, on the transport's thread
-     * @param unplugged   network name → true while that network is cut by a test
-     *                    ({@link HeartbeatFaultInjection}); nothing is sent or received on it then
+     * @param cables      the paths a test has cut ({@link Cables#INTACT} in production)
      */
     public HeartbeatTransport(String self, String cluster, long incarnation, List<CommPathNetwork> commPaths,
-                              FailureDetectorSettings fd, Consumer<Event> events, Predicate<String> unplugged)
+                              FailureDetectorSettings fd, Consumer<Event> events, Cables cables)
             throws IOException {
         this.self = self;
         this.cluster = cluster;
         this.incarnation = incarnation;
         this.fd = fd;
         this.events = events;
-        this.unplugged = unplugged;
+        this.cables = cables;
         for (CommPathNetwork n : commPaths) {
             n.address(self).ifPresent(local -> {
                 Network network = new Network(n.name(), local);
@@ -150,9 +175,17 @@ public final class HeartbeatTransport implements AutoCloseable {
         return wakeups;
     }
 
-    /** True when this server has an address on at least one network (else there is nothing to run). */
+    /** Comm path 1 as a network: every server's cluster host, its cluster port taken as a UDP port. */
+    public static CommPathNetwork clusterConnection(List<ServerConfig> servers) {
+        Map<String, Endpoint> addresses = new LinkedHashMap<>();
+        servers.forEach(s -> addresses.put(s.name(), new Endpoint(s.host(), s.port())));
+        return new CommPathNetwork(CLUSTER_NETWORK, ClusterSettings.CLUSTER_PATH_PRIORITY, ServerConfig.DEFAULT_PORT,
+                addresses);
+    }
+
+    /** True when this server shares at least one network with a peer (else there is nothing to run). */
     public boolean hasNetworks() {
-        return !networks.isEmpty();
+        return networks.stream().anyMatch(n -> !n.links.isEmpty());
     }
 
     public HeartbeatTransport start() {
@@ -187,7 +220,8 @@ public final class HeartbeatTransport implements AutoCloseable {
     private void run() {
         long interval = fd.heartbeatInterval().toNanos();
         long nextTick = System.nanoTime();
-        ByteBuffer buffer = ByteBuffer.allocate(Heartbeat.MAX_SIZE + 1);
+        // Direct buffers: the channel would otherwise copy every datagram through a temporary one.
+        ByteBuffer buffer = ByteBuffer.allocateDirect(Heartbeat.MAX_SIZE + 1);
         try {
             while (running) {
                 long left = nextTick - System.nanoTime();
@@ -226,23 +260,36 @@ public final class HeartbeatTransport implements AutoCloseable {
     /** Every heartbeat-interval: bind what is unbound, send to every peer, and judge every path. */
     private void tick(long now) {
         seq++;
-        ByteBuffer heartbeat = new Heartbeat(cluster, self, incarnation, seq).encode();
+        ByteBuffer heartbeat = outgoing.clear().put(new Heartbeat(cluster, self, incarnation, seq, false).encode()).flip();
         for (Network n : networks) {
             if (n.channel == null) {
                 bind(n, now);
             }
-            if (n.channel != null && !unplugged.test(n.name)) {
+            if (n.channel != null) {
                 for (Link link : n.links.values()) {
-                    send(n, link, heartbeat.duplicate(), now);
+                    if (!cables.cut(n.name, link.endpoint, true)) {
+                        Heartbeat.setHearsYou(heartbeat, hears(link));
+                        send(n, link, heartbeat.duplicate(), now);
+                    }
                 }
             }
             for (Link link : n.links.values()) {
-                boolean alive = n.channel != null && link.detector.isMonitoring() && link.detector.isAvailable();
-                if (alive != link.alive) {
-                    link.alive = alive;
-                    events.accept(new PathChanged(link.peer, n.name, alive));
-                }
+                judge(n, link);
             }
+        }
+    }
+
+    /** This server's detector hears the peer: what its heartbeats to the peer say. */
+    private static boolean hears(Link link) {
+        return link.detector.isMonitoring() && link.detector.isAvailable();
+    }
+
+    /** The path is ALIVE while each end hears the other; reports a change. */
+    private void judge(Network n, Link link) {
+        boolean alive = n.channel != null && hears(link) && link.peerHearsUs;
+        if (alive != link.alive) {
+            link.alive = alive;
+            events.accept(new PathChanged(link.peer, n.name, alive, link.incarnation));
         }
     }
 
@@ -307,9 +354,6 @@ public final class HeartbeatTransport implements AutoCloseable {
             if (from == null) {
                 return;
             }
-            if (unplugged.test(n.name)) {
-                continue;
-            }
             buffer.flip();
             accept(n, (InetSocketAddress) from, buffer);
         }
@@ -327,6 +371,9 @@ public final class HeartbeatTransport implements AutoCloseable {
             return;
         }
         Link link = n.links.get(hb.sender());
+        if (link != null && cables.cut(n.name, link.endpoint, false)) {
+            return;
+        }
         if (link == null) {
             stranger(n, source, "a heartbeat of server '" + hb.sender() + "', which has no address on this network");
             return;
@@ -342,11 +389,22 @@ public final class HeartbeatTransport implements AutoCloseable {
             return; // a late datagram of an earlier life, or a duplicate
         }
         if (newLife) {
+            if (link.alive) {
+                // The peer's earlier life is over: its path went DEAD with it, and comes back with the new one.
+                link.alive = false;
+                events.accept(new PathChanged(link.peer, n.name, false, link.incarnation));
+            }
             link.incarnation = hb.incarnation();
             link.detector = newDetector();
+            link.peerHearsUs = false;
         }
         link.lastSeq = hb.seq();
         link.detector.heartbeat();
+        if (hb.hearsYou() != link.peerHearsUs) {
+            // Judged at once: the peer stopped hearing this server, this end must not wait a tick to say so.
+            link.peerHearsUs = hb.hearsYou();
+            judge(n, link);
+        }
     }
 
     private void stranger(Network n, String from, String reason) {

@@ -39,6 +39,7 @@ class HeartbeatTransportTest {
     private static final Duration DETECTION_BOUND = Duration.ofMillis(100 + 600 + 520 + 100 + 1500);
 
     private final List<HeartbeatTransport> started = new ArrayList<>();
+    /** "n2/lan2": n2 is cut off lan2; "n2/lan2/in": n2 drops what it receives there, but sends. */
     private final Set<String> unplugged = ConcurrentHashMap.newKeySet();
 
     @AfterEach
@@ -52,9 +53,15 @@ class HeartbeatTransportTest {
     }
 
     private BlockingQueue<Event> start(String self, CommPathNetwork network, FailureDetectorSettings fd) throws Exception {
+        return start(self, 1000, network, fd);
+    }
+
+    private BlockingQueue<Event> start(String self, long incarnation, CommPathNetwork network, FailureDetectorSettings fd)
+            throws Exception {
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        HeartbeatTransport t = new HeartbeatTransport(self, "vigil", 1000, List.of(network), fd, events::add,
-                n -> unplugged.contains(self + "/" + n));
+        HeartbeatTransport t = new HeartbeatTransport(self, "vigil", incarnation, List.of(network), fd, events::add,
+                (n, peer, outgoing) -> unplugged.contains(self + "/" + n)
+                        || !outgoing && unplugged.contains(self + "/" + n + "/in"));
         started.add(t);
         t.start();
         return events;
@@ -75,24 +82,72 @@ class HeartbeatTransportTest {
         }
     }
 
-    @Test
-    void twoServersSeeEachOtherAndAnUnpluggedNetworkGoesDeadWithinTheDetectorBound() throws Exception {
+    /** n1 and n2 on lan2, each having seen the other ALIVE: their event queues. */
+    private List<BlockingQueue<Event>> startAlivePair() throws Exception {
         List<Integer> ports = TestSupport.freeUdpPorts(2, List.of());
         BlockingQueue<Event> n1 = start("n1", lan2(ports.get(0), ports.get(1)), SHORT);
         BlockingQueue<Event> n2 = start("n2", lan2(ports.get(0), ports.get(1)), SHORT);
-        assertEquals(new PathChanged("n2", "lan2", true), next(n1, PathChanged.class, Duration.ofSeconds(5)));
-        assertEquals(new PathChanged("n1", "lan2", true), next(n2, PathChanged.class, Duration.ofSeconds(5)));
+        assertEquals(new PathChanged("n2", "lan2", true, 1000), next(n1, PathChanged.class, Duration.ofSeconds(5)));
+        assertEquals(new PathChanged("n1", "lan2", true, 1000), next(n2, PathChanged.class, Duration.ofSeconds(5)));
+        return List.of(n1, n2);
+    }
+
+    /** Both ends report the path ALIVE again (in either order) within 3 s. */
+    private static void assertBothAliveAgain(BlockingQueue<Event> n1, BlockingQueue<Event> n2) throws Exception {
+        assertEquals(new PathChanged("n2", "lan2", true, 1000), next(n1, PathChanged.class, Duration.ofSeconds(3)));
+        assertEquals(new PathChanged("n1", "lan2", true, 1000), next(n2, PathChanged.class, Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void twoServersSeeEachOtherAndAnUnpluggedNetworkGoesDeadWithinTheDetectorBound() throws Exception {
+        List<BlockingQueue<Event>> pair = startAlivePair();
+        BlockingQueue<Event> n1 = pair.get(0);
+        BlockingQueue<Event> n2 = pair.get(1);
 
         long cut = System.nanoTime();
         unplugged.add("n2/lan2");
-        assertEquals(new PathChanged("n2", "lan2", false), next(n1, PathChanged.class, DETECTION_BOUND));
-        assertEquals(new PathChanged("n1", "lan2", false), next(n2, PathChanged.class, DETECTION_BOUND));
+        assertEquals(new PathChanged("n2", "lan2", false, 1000), next(n1, PathChanged.class, DETECTION_BOUND));
+        assertEquals(new PathChanged("n1", "lan2", false, 1000), next(n2, PathChanged.class, DETECTION_BOUND));
         System.out.println("unplugged lan2 path detected DEAD on both sides after "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut) + " ms (bound " + DETECTION_BOUND.toMillis() + ")");
 
         unplugged.remove("n2/lan2");
-        assertEquals(new PathChanged("n2", "lan2", true), next(n1, PathChanged.class, Duration.ofSeconds(3)));
-        assertEquals(new PathChanged("n1", "lan2", true), next(n2, PathChanged.class, Duration.ofSeconds(3)));
+        assertBothAliveAgain(n1, n2);
+    }
+
+    @Test
+    void aPathSilentInOneDirectionOnlyGoesDeadAtBothEnds() throws Exception {
+        List<BlockingQueue<Event>> pair = startAlivePair();
+        BlockingQueue<Event> n1 = pair.get(0);
+        BlockingQueue<Event> n2 = pair.get(1);
+
+        // n2 no longer receives n1's heartbeats; n1 still receives n2's. Without the "hears you" flag
+        // n1 would keep the path ALIVE while n2 calls it DEAD, and each could count the other wrongly.
+        long cut = System.nanoTime();
+        unplugged.add("n2/lan2/in");
+        assertEquals(new PathChanged("n1", "lan2", false, 1000), next(n2, PathChanged.class, DETECTION_BOUND));
+        long n2Verdict = System.nanoTime();
+        assertEquals(new PathChanged("n2", "lan2", false, 1000), next(n1, PathChanged.class, Duration.ofMillis(
+                TestSupport.HEARTBEAT.toMillis() * 2 + 500)));
+        System.out.println("one-way cut: n2 DEAD after " + TimeUnit.NANOSECONDS.toMillis(n2Verdict - cut)
+                + " ms, n1 " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - n2Verdict) + " ms after n2");
+
+        unplugged.remove("n2/lan2/in");
+        assertBothAliveAgain(n1, n2);
+    }
+
+    @Test
+    void aPeerRestartedBeforeItsSilenceWasNoticedEndsItsOldLifesPathAndStartsANewOne() throws Exception {
+        List<Integer> ports = TestSupport.freeUdpPorts(2, List.of());
+        BlockingQueue<Event> n1 = start("n1", lan2(ports.get(0), ports.get(1)), SHORT);
+        start("n2", lan2(ports.get(0), ports.get(1)), SHORT);
+        assertEquals(new PathChanged("n2", "lan2", true, 1000), next(n1, PathChanged.class, Duration.ofSeconds(5)));
+
+        started.remove(1).close();
+        start("n2", 2000, lan2(ports.get(0), ports.get(1)), SHORT);
+        // Well within the detector's bound: the new life's first heartbeat ends the old one's path.
+        assertEquals(new PathChanged("n2", "lan2", false, 1000), next(n1, PathChanged.class, Duration.ofMillis(1000)));
+        assertEquals(new PathChanged("n2", "lan2", true, 2000), next(n1, PathChanged.class, Duration.ofSeconds(3)));
     }
 
     @Test
@@ -120,9 +175,9 @@ class HeartbeatTransportTest {
         InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get(0));
         List<ByteBuffer> strangers = List.of(
                 ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)),
-                new Heartbeat("other-cluster", "n2", 1, 1).encode(),
-                new Heartbeat("vigil", "n9", 1, 1).encode(),
-                new Heartbeat("vigil", "n2", 1, 1).encode()); // n2's name, but not from n2's address
+                new Heartbeat("other-cluster", "n2", 1, 1, true).encode(),
+                new Heartbeat("vigil", "n9", 1, 1, true).encode(),
+                new Heartbeat("vigil", "n2", 1, 1, true).encode()); // n2's name, but not from n2's address
         try (DatagramChannel impostor = DatagramChannel.open()) {
             impostor.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get(2)));
             for (int round = 0; round < 3; round++) { // the first round may come before the socket is bound
@@ -169,7 +224,7 @@ class HeartbeatTransportTest {
         List<Integer> ports = TestSupport.freeUdpPorts(2, List.of());
         BlockingQueue<Event> n1 = start("n1", lan2(ports.get(0), ports.get(1)), DEFAULTS);
         start("n2", lan2(ports.get(0), ports.get(1)), DEFAULTS);
-        assertEquals(new PathChanged("n2", "lan2", true), next(n1, PathChanged.class, Duration.ofSeconds(5)));
+        assertEquals(new PathChanged("n2", "lan2", true, 1000), next(n1, PathChanged.class, Duration.ofSeconds(5)));
 
         AtomicBoolean burn = new AtomicBoolean(true);
         List<Thread> burners = new ArrayList<>();
@@ -201,8 +256,17 @@ class HeartbeatTransportTest {
 
     @Test
     void heartbeatsRoundTripAndAnythingElseIsRefused() {
-        Heartbeat hb = new Heartbeat("vigil", "n1", 1_700_000_000_000L, 42);
+        Heartbeat hb = new Heartbeat("vigil", "n1", 1_700_000_000_000L, 42, false);
         assertEquals(Optional.of(hb), Heartbeat.decode(hb.encode()));
+        ByteBuffer flagged = hb.encode();
+        Heartbeat.setHearsYou(flagged, true);
+        assertEquals(Optional.of(new Heartbeat("vigil", "n1", 1_700_000_000_000L, 42, true)),
+                Heartbeat.decode(flagged.duplicate()));
+        Heartbeat.setHearsYou(flagged, false);
+        assertEquals(Optional.of(hb), Heartbeat.decode(flagged.duplicate()));
+        ByteBuffer badFlag = hb.encode();
+        badFlag.put(badFlag.limit() - 1, (byte) 2);
+        assertEquals(Optional.empty(), Heartbeat.decode(badFlag));
         ByteBuffer truncated = hb.encode();
         truncated.limit(truncated.limit() - 1);
         assertEquals(Optional.empty(), Heartbeat.decode(truncated));
