@@ -203,7 +203,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                 server -> lease.map(l -> l.expiredHolders().contains(server)).orElse(false));
         this.timers = timers;
         this.reportsTo = ctx.messageAdapter(StatusBoard.Reports.class, Facts::new);
-        timers.startTimerAtFixedRate(Tick.INSTANCE, TICK);
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
         board.tell(new StatusBoard.WatchReports(reportsTo));
     }
 
@@ -295,8 +295,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private void cadence(boolean nowSteady) {
         if (nowSteady != steady) {
             steady = nowSteady;
-            // At a fixed rate: with Pekko's 100 ms tick a fixed delay would stretch 100 ms to 200-300 ms.
-            timers.startTimerAtFixedRate(Tick.INSTANCE, steady ? IDLE_TICK : TICK);
+            timers.startTimerWithFixedDelay(Tick.INSTANCE, steady ? IDLE_TICK : TICK);
         }
     }
 
