@@ -118,7 +118,9 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
                 ctx.spawn(Topic.create(ServerReport.class, StatusBoard.TOPIC_NAME), "status-topic");
         board = ctx.spawn(StatusBoard.create(config, incarnation, topic), "status-board");
         ActorRef<DowningRule.Command> downing = ctx.spawn(DowningRule.create(config, log), "downing");
-        ctx.spawn(CommPathMonitor.create(config, incarnation, board, downing, log), "comm-paths");
+        ActorRef<RemoteExec.Command> remoteExec = ctx.spawn(RemoteExec.create(config, new RemoteCommand(
+                CommandRunner.local(), config.sources().get(0), RemoteCommand.daemonHome()), log), "remote-exec");
+        ctx.spawn(CommPathMonitor.create(config, incarnation, board, downing, remoteExec, log), "comm-paths");
         Executor kitExecutor = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(PekkoSettings.KIT_DISPATCHER));
         for (HierarchyConfig h : config.localHierarchies()) {
             supervisors.put(h.tag(), ctx.spawn(HierarchySupervisor.create(config, h, env.kits(), kitExecutor,
@@ -126,8 +128,6 @@ public final class Guardian extends AbstractBehavior<Guardian.Command> {
         }
         stopHierarchiesOnShutdown(ctx.getSystem());
 
-        ActorRef<RemoteExec.Command> remoteExec = ctx.spawn(RemoteExec.create(config, new RemoteCommand(
-                CommandRunner.local(), config.sources().get(0), RemoteCommand.daemonHome()), log), "remote-exec");
         AdminApi api = new AdminApi(ctx.getSystem(), board, Map.copyOf(supervisors), remoteExec, config, adminToken,
                 AdminApi.Limits.DEFAULT, log, notifiers.metrics());
         JmxView.registerWhenEnabled(ctx.getSystem(), config, board, Map.copyOf(supervisors), remoteExec, log,

@@ -9,6 +9,7 @@ import dev.vigil.daemon.cluster.PathTable.Change;
 import dev.vigil.daemon.cluster.heartbeat.HeartbeatFaultInjection;
 import dev.vigil.daemon.cluster.heartbeat.HeartbeatTransport;
 import dev.vigil.daemon.notify.OperatorLog;
+import dev.vigil.daemon.remote.RemoteExec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -72,6 +73,8 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
     private final OperatorLog log;
     private final ActorRef<StatusBoard.Command> board;
     private final ActorRef<DowningRule.Command> downing;
+    /** Told which peers are silent on the cluster connection: it sends them no request. */
+    private final ActorRef<RemoteExec.Command> remoteExec;
     private final List<ServerConfig> peers;
     private final PathTable table;
     private final HeartbeatTransport transport;
@@ -95,14 +98,16 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
      * @param incarnation this server's life, carried in its heartbeats
      */
     public static Behavior<Command> create(VigilConfig config, long incarnation, ActorRef<StatusBoard.Command> board,
-                                           ActorRef<DowningRule.Command> downing, OperatorLog log) {
-        return Behaviors.setup(ctx -> new CommPathMonitor(ctx, config, incarnation, board, downing, log));
+                                           ActorRef<DowningRule.Command> downing,
+                                           ActorRef<RemoteExec.Command> remoteExec, OperatorLog log) {
+        return Behaviors.setup(ctx -> new CommPathMonitor(ctx, config, incarnation, board, downing, remoteExec, log));
     }
 
     private CommPathMonitor(ActorContext<Command> ctx, VigilConfig config, long incarnation,
                             ActorRef<StatusBoard.Command> board, ActorRef<DowningRule.Command> downing,
-                            OperatorLog log) {
+                            ActorRef<RemoteExec.Command> remoteExec, OperatorLog log) {
         super(ctx);
+        this.remoteExec = remoteExec;
         this.log = log;
         this.board = board;
         this.downing = downing;
@@ -130,6 +135,18 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
             throw new UncheckedIOException("cannot open the heartbeat selector", e);
         }
         publish();
+        tellRemoteExec();
+    }
+
+    /** The peers whose heartbeats on the cluster connection are not ALIVE, for remote exec. */
+    private void tellRemoteExec() {
+        Set<String> silent = new HashSet<>();
+        peers.forEach(p -> {
+            if (!heartbeating.containsKey(p.name())) {
+                silent.add(p.name());
+            }
+        });
+        remoteExec.tell(new RemoteExec.SilentPeers(Set.copyOf(silent)));
     }
 
     @Override
@@ -188,6 +205,7 @@ public final class CommPathMonitor extends AbstractBehavior<CommPathMonitor.Comm
             } else {
                 heartbeating.remove(c.peer());
             }
+            tellRemoteExec();
             return updateClusterPaths();
         } else if (e instanceof HeartbeatTransport.PathChanged c) {
             if (!departing) {

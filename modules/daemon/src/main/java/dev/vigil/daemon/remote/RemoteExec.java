@@ -44,6 +44,14 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
     public sealed interface Command {
     }
 
+    /**
+     * From the comm path monitor: the peers whose heartbeats on the cluster connection are not
+     * ALIVE. A request to one of them is refused at once, before Pekko's slower failure detector
+     * finds the server unreachable (else it would wait for its whole timeout).
+     */
+    public record SilentPeers(Set<String> peers) implements Command {
+    }
+
     /** From the admin API: run {@code argv} on {@code target} within {@code timeout}. */
     public record Execute(String target, List<String> argv, Duration timeout, boolean mergeStderr,
                           ActorRef<Outcome> replyTo) implements Command {
@@ -100,6 +108,7 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
     private final Executor blocking;
     private final Cluster cluster;
     private Set<ActorRef<Command>> instances = Set.of();
+    private Set<String> silent = Set.of();
 
     public static Behavior<Command> create(VigilConfig config, RemoteCommand command, OperatorLog log) {
         return Behaviors.setup(ctx -> new RemoteExec(ctx, config, command, log));
@@ -125,6 +134,10 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
                 .onMessage(Run.class, this::onRun)
                 .onMessage(Finished.class, this::onFinished)
                 .onMessage(Answered.class, this::onAnswered)
+                .onMessage(SilentPeers.class, msg -> {
+                    silent = msg.peers();
+                    return this;
+                })
                 .onMessage(ListingUpdated.class, msg -> {
                     instances = msg.listing().getServiceInstances(KEY);
                     return this;
@@ -208,17 +221,21 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
     private Optional<String> unreachable(ServerConfig target) {
         List<Member> members = StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
                 .filter(m -> CommPathMonitor.at(m.address(), target)).toList();
+        if (members.isEmpty()) {
+            return Optional.of("it is not a member of the cluster (DEAD, or not started)");
+        }
+        if (silent.contains(target.name())) {
+            return Optional.of("it does not answer heartbeats on the cluster connection (DEAD, or cut off)");
+        }
         Set<Member> unreachable = cluster.state().getUnreachable();
         if (members.stream().anyMatch(m -> (m.status().equals(MemberStatus.up())
                 || m.status().equals(MemberStatus.weaklyUp())) && !unreachable.contains(m))) {
             return Optional.empty();
-        }
-        if (members.isEmpty()) {
-            return Optional.of("it is not a member of the cluster (DEAD, or not started)");
         }
         if (members.stream().anyMatch(unreachable::contains)) {
             return Optional.of("it is unreachable over the cluster connection (messages travel only there)");
         }
         return Optional.of("it is " + members.get(0).status() + " in the cluster, not Up");
     }
+
 }
