@@ -103,7 +103,7 @@ class GuiBrowserTest {
     @Test
     @Order(2)
     void aGuestSeesTheStatusButCannotSwitchOver() {
-        browser.get(cluster.url());
+        openLoggedOut();
         login("guest", "guest-pw");
         waitFor(() -> state(ROOT, "n1").equals("ISP") && state(ROOT, "n2").equals("OSU"));
         assertEquals("Active", cell(ROOT, "n1").getText());
@@ -121,7 +121,7 @@ class GuiBrowserTest {
     @Test
     @Order(3)
     void anOperatorSwitchesTheHierarchyOverAndThePageFollows() throws IOException {
-        browser.get(cluster.url());
+        openLoggedOut();
         login("oper", "oper-pw");
         waitFor(() -> state(ROOT, "n1").equals("ISP"));
         shot("gui-main");
@@ -177,6 +177,7 @@ class GuiBrowserTest {
         assertEquals("Maintenance off: " + ROOT, text("maint-title"));
         browser.findElement(By.id("maint-ok")).click();
         waitFor(() -> text("maint-progress").equals("hierarchy \"" + ROOT + "\" is out of maintenance mode"));
+        waitFor(() -> !browser.findElement(By.id("dlg-maint")).isDisplayed());
         waitFor(() -> attribute(By.cssSelector("tr[data-resource='" + ROOT + "']"), "data-maintenance").equals("false"));
         waitFor(() -> !browser.findElement(By.id("maint-banner")).isDisplayed());
         waitFor(() -> badges().isEmpty());
@@ -197,7 +198,7 @@ class GuiBrowserTest {
     @Test
     @Order(7)
     void anAdministratorChangesTheShutdownStrategyAndItSurvivesADaemonRestart() throws Exception {
-        browser.get(cluster.url());
+        openLoggedOut();
         login("admin", "admin-pw");
         click(By.cssSelector("th.server[data-server='n1']"));
         waitFor(() -> browser.findElement(By.id("dlg-props")).isDisplayed());
@@ -229,6 +230,18 @@ class GuiBrowserTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    /**
+     * Loads the page and makes sure nobody is logged in: the session cookie outlives a reload, so a test that
+     * failed before its logout would otherwise leave the next one without a login dialog.
+     */
+    private static void openLoggedOut() {
+        browser.get(cluster.url());
+        waitFor(() -> browser.findElement(By.id("dlg-login")).isDisplayed() || !text("who").isEmpty());
+        if (!browser.findElement(By.id("dlg-login")).isDisplayed()) {
+            logout();
+        }
+    }
 
     private static void login(String user, String password) {
         waitFor(() -> browser.findElement(By.id("dlg-login")).isDisplayed());
