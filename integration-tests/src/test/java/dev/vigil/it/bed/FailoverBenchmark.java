@@ -114,6 +114,13 @@ public final class FailoverBenchmark {
             bed.startCluster(tuned(scenario.config().apply(bed)));
             try (ScenarioRun run = ScenarioRun.begin(bed, name + "-" + System.currentTimeMillis())) {
                 Thread.sleep(1500);
+                try {
+                    bed.awaitStatus("n1", Duration.ofSeconds(2), st -> Bed.inService(st, "n1"));
+                } catch (Exception | AssertionError e) {
+                    saveLog(bed, name, i, 0, "(no fault: the hierarchy was not in service on n1)");
+                    throw new IllegalStateException("the hierarchy was not in service on n1 before the fault (logs in "
+                            + BENCH_LOGS.resolve(name + "-" + i) + ")", e);
+                }
                 long mark = bed.logEnd("n1", "vigil.log");
                 long mark2 = bed.logEnd("n2", "vigil.log");
                 String faultAt = java.time.LocalTime.now().toString();
@@ -182,15 +189,18 @@ public final class FailoverBenchmark {
         }
     }
 
-    /** n2's main log from the fault on, for reading where the time went: under /var/tmp/vigil-bench/. */
+    private static final java.nio.file.Path BENCH_LOGS = java.nio.file.Path.of("/var/tmp/vigil-bench");
+
+    /**
+     * n2's main log from the fault on, for reading where the time went, and every server's logs (the
+     * guard's among them) in a directory of the round: under /var/tmp/vigil-bench/.
+     */
     private static void saveLog(Bed bed, String name, int round, long mark, String faultAt) throws java.io.IOException {
-        java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("/var/tmp/vigil-bench"));
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(BENCH_LOGS);
         java.nio.file.Files.writeString(dir.resolve(name + "-" + round + "-n2.log"), "fault at " + faultAt + "\n"
                 + bed.logSince("n2", "vigil.log", mark));
-        for (String s : List.of("n1", "n2")) {
-            java.nio.file.Files.copy(bed.logFile(s, "vigil.log"), dir.resolve(name + "-" + round + "-" + s + "-full.log"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        TestHost.sh("rm", "-rf", dir.resolve(name + "-" + round).toString());
+        bed.saveLogs(dir.resolve(name + "-" + round));
         String server = name.equals("postmaster-kill") ? "n1" : "n2";
         java.nio.file.Files.writeString(dir.resolve(name + "-" + round + "-pg.log"), bed.machine(server).sh("sh", "-c",
                 "tail -n 80 " + bed.dataDir().resolve("postgresql.log") + " 2>&1"));

@@ -68,9 +68,9 @@ public final class PekkoSettings {
                   log-dead-letters-during-shutdown = off
                   # Pekko's timer thread wakes every tick, busy or not (each wake-up costs ~0.1 ms of CPU on
                   # a VM; 20 ms ticks cost 0.6 %% of a core), and runs every timer due in that tick at once.
-                  # A periodic timer runs about two ticks late each period, so the tick is a sixth of the
-                  # heartbeat-interval, 10 to 100 ms: 33 ms at 200 ms heartbeats, 100 ms at the 1 s of a
-                  # disk lease. The cluster shares it (else it starts a timer thread of its own).
+                  # A periodic timer with a fixed delay runs about two ticks late each period: 100 ms ticks suit
+                  # Pekko's 1 s heartbeats, and Vigil's 100 ms placement round runs at a fixed rate. The
+                  # cluster shares the tick (else it starts a timer thread of its own).
                   scheduler.tick-duration = %s
                   cluster.scheduler.tick-duration = %s
                   actor {
@@ -145,7 +145,7 @@ public final class PekkoSettings {
                 }
                 """.formatted(
                 config.serverName(),
-                millis(tick(fd)), millis(tick(fd)),
+                millis(TICK), millis(TICK),
                 ConfigUtil.quoteString(CborSerializable.class.getName()),
                 ConfigUtil.quoteString(self.host()), self.port(),
                 seeds,
@@ -194,11 +194,12 @@ public final class PekkoSettings {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    /** Pekko's scheduler tick: a sixth of Vigil's heartbeat-interval, between 10 and 100 ms. */
-    static Duration tick(FailureDetectorSettings fd) {
-        long ms = fd.heartbeatInterval().toMillis() / 6;
-        return Duration.ofMillis(Math.max(10, Math.min(100, ms)));
-    }
+    /**
+     * Pekko's scheduler tick, whatever the heartbeats: Pekko's own failure detector runs at 1 s or
+     * slower ({@link #pekko}), Vigil's UDP heartbeats on a thread of their own, and Vigil's fastest
+     * timer, the placement's 100 ms round, at a fixed rate, which keeps its pace at this tick.
+     */
+    static final Duration TICK = Duration.ofMillis(100);
 
     /** The Pekko address of a server: {@code pekko://<cluster>@<host>:<port>}. */
     public static String seedNode(String clusterName, ServerConfig server) {

@@ -77,20 +77,12 @@ class PekkoSettingsTest {
         assertEquals(Duration.ofSeconds(3), pekko.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"));
         assertEquals(8.0, pekko.getDouble("pekko.cluster.failure-detector.threshold"));
         assertEquals(Duration.ofSeconds(1), pekko.getDuration("pekko.cluster.unreachable-nodes-reaper-interval"));
-        assertEquals(Duration.ofMillis(16), pekko.getDuration("pekko.scheduler.tick-duration"));
-        assertEquals(Duration.ofMillis(16), pekko.getDuration("pekko.cluster.scheduler.tick-duration"));
+        assertEquals(Duration.ofMillis(100), pekko.getDuration("pekko.scheduler.tick-duration"));
+        assertEquals(Duration.ofMillis(100), pekko.getDuration("pekko.cluster.scheduler.tick-duration"));
         assertEquals("", pekko.getString("pekko.cluster.downing-provider-class"),
                 "no Pekko downing: Vigil's DowningRule decides");
         assertEquals(true, pekko.getBoolean("pekko.cluster.run-coordinated-shutdown-when-down"));
         assertEquals(false, pekko.getBoolean("pekko.coordinated-shutdown.exit-jvm"));
-    }
-
-    @Test
-    void theSchedulerTicksASixthOfTheHeartbeatIntervalBetweenTenAndAHundredMilliseconds() {
-        assertEquals(Duration.ofMillis(33), PekkoSettings.tick(fd(200)));
-        assertEquals(Duration.ofMillis(100), PekkoSettings.tick(fd(1000)), "a disk lease's 1 s heartbeats");
-        assertEquals(Duration.ofMillis(100), PekkoSettings.tick(fd(5000)));
-        assertEquals(Duration.ofMillis(10), PekkoSettings.tick(fd(30)));
     }
 
     @Test
@@ -100,11 +92,6 @@ class PekkoSettingsTest {
         var mixed = new dev.vigil.core.config.FailureDetectorSettings(Duration.ofMillis(500), Duration.ofSeconds(5), 9.0);
         assertEquals(new dev.vigil.core.config.FailureDetectorSettings(Duration.ofSeconds(1), Duration.ofSeconds(5), 9.0),
                 PekkoSettings.pekko(mixed));
-    }
-
-    private static dev.vigil.core.config.FailureDetectorSettings fd(long heartbeatMillis) {
-        return new dev.vigil.core.config.FailureDetectorSettings(Duration.ofMillis(heartbeatMillis),
-                Duration.ofMillis(heartbeatMillis * 6), 8.0);
     }
 
     @Test

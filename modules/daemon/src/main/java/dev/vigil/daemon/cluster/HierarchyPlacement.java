@@ -137,10 +137,13 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private boolean steady;
     /**
      * Without a lease, armed here and otherwise steady at the last decision: the {@link #TICK}
-     * rounds are there to feed the guard, and one whose reports say what the last decision's said
-     * (nothing else having happened) feeds it without deciding again, for up to {@link #IDLE_TICK}.
+     * rounds are there to feed the guard: for up to {@link #IDLE_TICK} after a full decision, and
+     * while nothing else happens, they feed it on the last reports the board sent (it pushes every
+     * change) without asking it again, and do not decide again.
      */
     private boolean onlyFeeding;
+    /** The reports last received from the board, asked for or pushed. */
+    private StatusBoard.Reports lastReports;
     /** The reports and the time of the last full decision; whether an event came since. */
     private StatusBoard.Reports decidedOn;
     private long decidedAt;
@@ -203,7 +206,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                 server -> lease.map(l -> l.expiredHolders().contains(server)).orElse(false));
         this.timers = timers;
         this.reportsTo = ctx.messageAdapter(StatusBoard.Reports.class, Facts::new);
-        timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+        timers.startTimerAtFixedRate(Tick.INSTANCE, TICK);
         board.tell(new StatusBoard.WatchReports(reportsTo));
     }
 
@@ -265,6 +268,11 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
 
     private Behavior<Command> onTick() {
         long now = System.nanoTime();
+        if (onlyFeeding && !eventSinceDecision && lastReports != null && now - decidedAt < IDLE_TICK.toNanos()) {
+            // A round only to feed the guard: the board pushes every change of what it reports (WatchReports),
+            // so the last reports received are still its own. Fed on them, without a round trip to the board.
+            return decide(lastReports, now);
+        }
         if (!asking || now - askedAt > Duration.ofSeconds(2).toNanos()) {
             asking = true;
             askedAt = now;
@@ -295,7 +303,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private void cadence(boolean nowSteady) {
         if (nowSteady != steady) {
             steady = nowSteady;
-            timers.startTimerWithFixedDelay(Tick.INSTANCE, steady ? IDLE_TICK : TICK);
+            // At a fixed rate: with Pekko's 100 ms tick a fixed delay would stretch 100 ms to 200-300 ms.
+            timers.startTimerAtFixedRate(Tick.INSTANCE, steady ? IDLE_TICK : TICK);
         }
     }
 
@@ -306,8 +315,12 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         if (msg.reports() == null) {
             return this;
         }
-        long now = System.nanoTime();
-        facts.see(msg.reports(), now);
+        lastReports = msg.reports();
+        return decide(msg.reports(), System.nanoTime());
+    }
+
+    private Behavior<Command> decide(StatusBoard.Reports reports, long now) {
+        facts.see(reports, now);
         boolean quorate = facts.quorate();
         boolean mayKeep = facts.mayKeepRunning(lease.map(LeaseKeeper::holds).orElse(false));
         if (!Boolean.valueOf(entitled(quorate)).equals(entitlementTold)) {
@@ -320,10 +333,10 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
             return this; // the others' reports (and their claims) may not have arrived yet
         }
         if (onlyFeeding && mayKeep && !eventSinceDecision && now - decidedAt < IDLE_TICK.toNanos()
-                && StatusBoard.sameContent(msg.reports(), decidedOn)) {
+                && StatusBoard.sameContent(reports, decidedOn)) {
             return this; // the guard is fed; the decision would be the last one again
         }
-        decidedOn = msg.reports();
+        decidedOn = reports;
         decidedAt = now;
         eventSinceDecision = false;
         Claim merged = facts.merged(claim);

@@ -32,14 +32,19 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
  * The published status: this server's own report (its comm paths, its resource states, its
  * shutdown strategy) and the latest report of every other server, which it receives through a
  * cluster-wide pub-sub topic. It publishes its own report whenever something in it changes and
- * every {@link #PUBLISH_INTERVAL} anyway, so a server that joins or rejoins has everybody's state
- * within a couple of seconds and a dead server's last report stays visible with its old time.
+ * every {@link #PUBLISH_INTERVAL} anyway while anything the servers report has changed in the last
+ * {@link #QUIET_AFTER} (a server that joins or rejoins, a comm path, a resource, a claim), so such a
+ * server has everybody's state within a couple of seconds; once nothing has changed for that long,
+ * every {@link #QUIET_PUBLISH_INTERVAL} (each publication crosses the network to every server, and
+ * an idle cluster's CPU goes to such messages). A dead server's last report stays visible with its
+ * old time.
  *
  * <p>Answers {@link GetStatus} with the {@link ClusterStatus} the admin API returns: every
  * configured server in configuration order, its state as seen from here (this server is always
@@ -48,8 +53,12 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     /** Name of the pub-sub topic that carries {@link ServerReport}s between servers. */
     public static final String TOPIC_NAME = "vigil-server-reports";
-    /** How often the own report is published even when nothing changed. */
+    /** How often the own report is published even when nothing changed, while things move. */
     public static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(1);
+    /** How often it is published once nothing has changed for {@link #QUIET_AFTER}. */
+    public static final Duration QUIET_PUBLISH_INTERVAL = Duration.ofSeconds(5);
+    /** How long after the last change the publications slow down to {@link #QUIET_PUBLISH_INTERVAL}. */
+    public static final Duration QUIET_AFTER = Duration.ofSeconds(10);
 
     public sealed interface Command {
     }
@@ -126,6 +135,13 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
     private ShutdownStrategy strategy;
     private long seq;
     private final List<ActorRef<Reports>> watchers = new java.util.ArrayList<>();
+    private final TimerScheduler<Command> timers;
+    private final long quietAfterNanos;
+    private final Duration quietInterval;
+    /** When something the servers report last changed (System.nanoTime). */
+    private long changedAt;
+    /** Publishing every {@link #quietInterval} (true) or every {@link #PUBLISH_INTERVAL}. */
+    private boolean quiet;
     /** {@link #reports()} until the next message that is not a question. */
     private Reports cachedReports;
 
@@ -136,15 +152,26 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
      */
     public static Behavior<Command> create(VigilConfig config, long incarnation,
                                            ActorRef<Topic.Command<ServerReport>> topic) {
+        return create(config, incarnation, topic, QUIET_AFTER, QUIET_PUBLISH_INTERVAL);
+    }
+
+    /** As {@link #create(VigilConfig, long, ActorRef)}, with the slower cadence's timings (for tests). */
+    static Behavior<Command> create(VigilConfig config, long incarnation, ActorRef<Topic.Command<ServerReport>> topic,
+                                    Duration quietAfter, Duration quietInterval) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            timers.startTimerWithFixedDelay(PublishTick.INSTANCE, PUBLISH_INTERVAL);
-            return new StatusBoard(ctx, config, incarnation, topic);
+            timers.startSingleTimer(PublishTick.INSTANCE, PUBLISH_INTERVAL);
+            return new StatusBoard(ctx, config, incarnation, topic, timers, quietAfter, quietInterval);
         }));
     }
 
     private StatusBoard(ActorContext<Command> ctx, VigilConfig config, long incarnation,
-                        ActorRef<Topic.Command<ServerReport>> topic) {
+                        ActorRef<Topic.Command<ServerReport>> topic, TimerScheduler<Command> timers,
+                        Duration quietAfter, Duration quietInterval) {
         super(ctx);
+        this.timers = timers;
+        this.quietAfterNanos = quietAfter.toNanos();
+        this.quietInterval = quietInterval;
+        this.changedAt = System.nanoTime();
         this.config = config;
         this.ownPaths = new PathTable(config).statuses();
         this.self = config.serverName();
@@ -194,16 +221,16 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
                 .onMessage(ReportReceived.class, this::onReportReceived)
                 .onMessage(ClaimChanged.class, msg -> {
                     placements.put(msg.tag(), msg.placement());
-                    return msg.claim().equals(ownClaims.put(msg.tag(), msg.claim())) ? this : publish();
+                    return msg.claim().equals(ownClaims.put(msg.tag(), msg.claim())) ? this : changed().publish();
                 })
                 .onMessage(EntitlementChanged.class, msg -> {
                     boolean changed = entitled != msg.entitled();
                     entitled = msg.entitled();
-                    return changed ? publish() : this;
+                    return changed ? changed().publish() : this;
                 })
                 .onMessage(ShutdownStarted.class, msg -> {
                     shutdown = Optional.of(msg.shutdown());
-                    return publish();
+                    return changed().publish();
                 })
                 .onMessage(GetReports.class, this::onGetReports)
                 .onMessage(WatchReports.class, msg -> {
@@ -213,15 +240,32 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
                 })
                 .onMessage(SetShutdownStrategy.class, msg -> {
                     strategy = msg.strategy();
+                    return changed().publish();
+                })
+                .onMessageEquals(PublishTick.INSTANCE, () -> {
+                    quiet = System.nanoTime() - changedAt >= quietAfterNanos;
+                    timers.startSingleTimer(PublishTick.INSTANCE, quiet ? quietInterval : PUBLISH_INTERVAL);
                     return publish();
                 })
-                .onMessageEquals(PublishTick.INSTANCE, this::publish)
                 .build();
+    }
+
+    /** Something the servers report changed: back to publishing every {@link #PUBLISH_INTERVAL} for a while. */
+    private StatusBoard changed() {
+        changedAt = System.nanoTime();
+        if (quiet) {
+            quiet = false;
+            timers.startSingleTimer(PublishTick.INSTANCE, PUBLISH_INTERVAL);
+        }
+        return this;
     }
 
     private Behavior<Command> onCommPathsChanged(CommPathsChanged msg) {
         boolean changed = !ownPaths.equals(msg.commPaths());
         ownPaths = List.copyOf(msg.commPaths());
+        if (changed) {
+            changed();
+        }
         publish();
         if (changed) {
             tellWatchers();
@@ -231,6 +275,9 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
 
     private Behavior<Command> onResourceChanged(ResourceChanged msg) {
         boolean changed = !msg.status().equals(ownResources.put(msg.tag(), msg.status()));
+        if (changed) {
+            changed();
+        }
         publish();
         if (changed) {
             tellWatchers();
@@ -247,6 +294,9 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
 
     /** The same reports, states and paths but for the reports' sequence numbers and times. */
     static boolean sameContent(Reports a, Reports b) {
+        if (a == b) {
+            return true;
+        }
         if (b == null || !a.states().equals(b.states()) || !a.paths().equals(b.paths())
                 || !a.reports().keySet().equals(b.reports().keySet())) {
             return false;
@@ -293,6 +343,7 @@ public final class StatusBoard extends AbstractBehavior<StatusBoard.Command> {
         if (report.newerThan(before)) {
             peers.put(report.server(), report);
             if (!sameContent(report, before)) {
+                changed();
                 tellWatchers();
             }
         }

@@ -108,6 +108,36 @@ class StatusBoardTest {
     }
 
     @Test
+    void onceNothingChangedForAWhileTheReportIsRepublishedMoreSlowlyAndAChangeBringsTheFastPaceBack() {
+        ActorRef<Topic.Command<ServerReport>> quietTopic = kit.spawn(Topic.create(ServerReport.class,
+                "reports-" + topics.incrementAndGet()));
+        TestProbe<ServerReport> listener = kit.createTestProbe();
+        quietTopic.tell(Topic.subscribe(listener.ref()));
+        ActorRef<StatusBoard.Command> quietBoard = kit.spawn(StatusBoard.create(config, 1000, quietTopic,
+                Duration.ofMillis(1500), Duration.ofSeconds(3)));
+        // At the start (a change): every second. Quiet after 1.5 s: then every 3 s.
+        listener.receiveMessage(Duration.ofSeconds(3));
+        long last = System.nanoTime();
+        long longest = 0;
+        for (int i = 0; i < 3; i++) {
+            listener.receiveMessage(Duration.ofSeconds(5));
+            longest = Math.max(longest, System.nanoTime() - last);
+            last = System.nanoTime();
+        }
+        assertTrue(longest >= Duration.ofMillis(2500).toNanos(), "republished every " + longest / 1_000_000
+                + " ms at most once quiet");
+        // A change of this server's comm paths: published at once, and every second again.
+        quietBoard.tell(new StatusBoard.CommPathsChanged(List.of(path("n2", CommPathState.ALIVE))));
+        listener.receiveMessage(Duration.ofSeconds(1)); // published with the change itself
+        long changed = System.nanoTime();
+        listener.receiveMessage(Duration.ofSeconds(3));
+        long gap = (System.nanoTime() - changed) / 1_000_000;
+        assertTrue(gap < 2000, "republished " + gap + " ms after a change, not at the fast pace");
+        kit.stop(quietBoard);
+        kit.stop(quietTopic);
+    }
+
+    @Test
     void anOlderReportNeverOverwritesANewerOne() {
         topic.tell(Topic.publish(report(5, 3, "newest of incarnation 5")));
         awaitN2Reason("newest of incarnation 5");
