@@ -32,6 +32,14 @@ public record Heartbeat(String cluster, String sender, long incarnation, long se
         encoded.put(encoded.limit() - HEARS_YOU_OFFSET_FROM_END, (byte) (hearsYou ? 1 : 0));
     }
 
+    /**
+     * Sets the sequence number of an encoded heartbeat (from {@link #encode()}, position 0, limit
+     * its end): a sender encodes its heartbeat once and only counts on.
+     */
+    public static void setSeq(ByteBuffer encoded, long seq) {
+        encoded.putLong(encoded.limit() - HEARS_YOU_OFFSET_FROM_END - Long.BYTES, seq);
+    }
+
     public ByteBuffer encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {

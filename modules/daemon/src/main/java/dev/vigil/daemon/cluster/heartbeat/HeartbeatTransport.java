@@ -21,17 +21,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.pekko.remote.FailureDetector$;
-import org.apache.pekko.remote.PhiAccrualFailureDetector;
-import scala.concurrent.duration.FiniteDuration;
 
 /**
  * The heartbeats of this server on every comm path: on the cluster connection's addresses
  * ({@link #CLUSTER_NETWORK}, UDP on each server's cluster host and port, beside Pekko's TCP) and
  * on each comm path network (vigil.cluster.comm-paths). One UDP socket per network, bound to this
  * server's address there, from which a heartbeat goes to every peer on that network every
- * heartbeat-interval; and, per peer and network, Pekko's phi-accrual failure detector with the
- * cluster's failure-detector settings, fed by the peer's heartbeats. A path is ALIVE while its
+ * heartbeat-interval; and, per peer and network, a phi-accrual failure detector with the
+ * cluster's failure-detector settings and Pekko's arithmetic ({@link PhiDetector}), fed by the peer's heartbeats. A path is ALIVE while its
  * detector hears the peer <em>and</em> the peer's latest heartbeat says it hears this server, so
  * a path silent in one direction only is DEAD at both ends, as with Pekko's request-and-response
  * heartbeats. Everything runs on one dedicated thread, never on an actor's: the actor that owns
@@ -93,7 +90,7 @@ public final class HeartbeatTransport implements AutoCloseable {
         /** Resolved on the transport's thread (a host name may need DNS); unresolved until it can be. */
         InetSocketAddress address;
         long nextResolveAttempt = System.nanoTime();
-        PhiAccrualFailureDetector detector = newDetector();
+        PhiDetector detector = newDetector();
         long incarnation = -1;
         long lastSeq;
         /** The flag of the peer's latest heartbeat: it hears this server on this network. */
@@ -207,14 +204,9 @@ public final class HeartbeatTransport implements AutoCloseable {
         }
     }
 
-    private PhiAccrualFailureDetector newDetector() {
-        return new PhiAccrualFailureDetector(fd.threshold(), MAX_SAMPLE_SIZE, millis(MIN_STD_DEVIATION_MS),
-                millis(fd.acceptableHeartbeatPause().toMillis()), millis(fd.heartbeatInterval().toMillis()),
-                FailureDetector$.MODULE$.defaultClock());
-    }
-
-    private static FiniteDuration millis(long ms) {
-        return FiniteDuration.apply(ms, TimeUnit.MILLISECONDS);
+    private PhiDetector newDetector() {
+        return new PhiDetector(fd.threshold(), MAX_SAMPLE_SIZE, MIN_STD_DEVIATION_MS,
+                fd.acceptableHeartbeatPause().toMillis(), fd.heartbeatInterval().toMillis(), PhiDetector::monotonicMillis);
     }
 
     private void run() {
@@ -222,20 +214,18 @@ public final class HeartbeatTransport implements AutoCloseable {
         long nextTick = System.nanoTime();
         // Direct buffers: the channel would otherwise copy every datagram through a temporary one.
         ByteBuffer buffer = ByteBuffer.allocateDirect(Heartbeat.MAX_SIZE + 1);
+        // Each ready socket is drained as the selector reports it: no selected-key set to iterate and clear.
+        Consumer<SelectionKey> drain = key -> receiveAll((Network) key.attachment(), buffer);
         try {
             while (running) {
                 long left = nextTick - System.nanoTime();
                 if (left > 0) {
                     // Rounded up: the last fraction of a millisecond must not become selectNow() in a loop.
-                    selector.select(Math.max(1, (left + 999_999) / 1_000_000));
+                    selector.select(drain, Math.max(1, (left + 999_999) / 1_000_000));
                 } else {
-                    selector.selectNow();
+                    selector.selectNow(drain);
                 }
                 wakeups++;
-                for (SelectionKey key : selector.selectedKeys()) {
-                    receiveAll((Network) key.attachment(), buffer);
-                }
-                selector.selectedKeys().clear();
                 long now = System.nanoTime();
                 if (now - nextTick >= 0) {
                     tick(now);
@@ -260,7 +250,12 @@ public final class HeartbeatTransport implements AutoCloseable {
     /** Every heartbeat-interval: bind what is unbound, send to every peer, and judge every path. */
     private void tick(long now) {
         seq++;
-        ByteBuffer heartbeat = outgoing.clear().put(new Heartbeat(cluster, self, incarnation, seq, false).encode()).flip();
+        if (seq == 1) {
+            outgoing.clear().put(new Heartbeat(cluster, self, incarnation, seq, false).encode()).flip();
+        } else {
+            Heartbeat.setSeq(outgoing, seq); // the rest of the datagram never changes
+        }
+        ByteBuffer heartbeat = outgoing;
         for (Network n : networks) {
             if (n.channel == null) {
                 bind(n, now);
@@ -360,14 +355,13 @@ public final class HeartbeatTransport implements AutoCloseable {
     }
 
     private void accept(Network n, InetSocketAddress from, ByteBuffer datagram) {
-        String source = from.getAddress().getHostAddress() + ":" + from.getPort();
         Heartbeat hb = Heartbeat.decode(datagram).orElse(null);
         if (hb == null) {
-            stranger(n, source, "not a Vigil heartbeat");
+            stranger(n, source(from), "not a Vigil heartbeat");
             return;
         }
         if (!hb.cluster().equals(cluster)) {
-            stranger(n, source, "a heartbeat of cluster '" + hb.cluster() + "', not '" + cluster + "'");
+            stranger(n, source(from), "a heartbeat of cluster '" + hb.cluster() + "', not '" + cluster + "'");
             return;
         }
         Link link = n.links.get(hb.sender());
@@ -375,11 +369,11 @@ public final class HeartbeatTransport implements AutoCloseable {
             return;
         }
         if (link == null) {
-            stranger(n, source, "a heartbeat of server '" + hb.sender() + "', which has no address on this network");
+            stranger(n, source(from), "a heartbeat of server '" + hb.sender() + "', which has no address on this network");
             return;
         }
         if (!from.equals(link.address)) {
-            stranger(n, source, "a heartbeat of server '" + hb.sender() + "' from another address than its configured "
+            stranger(n, source(from), "a heartbeat of server '" + hb.sender() + "' from another address than its configured "
                     + link.endpoint.host() + ":" + link.endpoint.port());
             return;
         }
@@ -405,6 +399,11 @@ public final class HeartbeatTransport implements AutoCloseable {
             link.peerHearsUs = hb.hearsYou();
             judge(n, link);
         }
+    }
+
+    /** Where an ignored datagram came from, as its report says it (built only for a stranger's datagram). */
+    private static String source(InetSocketAddress from) {
+        return from.getAddress().getHostAddress() + ":" + from.getPort();
     }
 
     private void stranger(Network n, String from, String reason) {

@@ -264,6 +264,10 @@ class HeartbeatTransportTest {
                 Heartbeat.decode(flagged.duplicate()));
         Heartbeat.setHearsYou(flagged, false);
         assertEquals(Optional.of(hb), Heartbeat.decode(flagged.duplicate()));
+        Heartbeat.setSeq(flagged, 43);
+        Heartbeat.setHearsYou(flagged, true);
+        assertEquals(Optional.of(new Heartbeat("vigil", "n1", 1_700_000_000_000L, 43, true)),
+                Heartbeat.decode(flagged.duplicate()));
         ByteBuffer badFlag = hb.encode();
         badFlag.put(badFlag.limit() - 1, (byte) 2);
         assertEquals(Optional.empty(), Heartbeat.decode(badFlag));
