@@ -65,6 +65,14 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     public static final Duration TICK = Duration.ofMillis(100);
     /** How often placement is re-decided anyway when nothing moves: every server ALIVE, nothing to do. */
     public static final Duration IDLE_TICK = Duration.ofSeconds(1);
+    /**
+     * How long the guard stays armed after arming with nothing running here yet. The round after
+     * the one that told the supervisor to restore may come before the supervisor reported that it
+     * started (its report is a later message): disarming then left the hierarchy to come up, and
+     * run, with the guard disarmed. Besides, whatever runs here while this server owns the
+     * hierarchy arms the guard.
+     */
+    static final Duration ARM_GRACE = Duration.ofSeconds(5);
     /** How long a switchover or a stop may wait for the hierarchy to arrive where it goes. */
     static final Duration MOVE_LIMIT = Duration.ofSeconds(60);
 
@@ -152,6 +160,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private Boolean entitlementTold;
     private final ActorRef<StatusBoard.Reports> reportsTo;
     private boolean armed;
+    /** When the guard was last armed here (System.nanoTime). */
+    private long armedAt;
     /** The guard's list was refreshed since the hierarchy came in service (it names the postmaster then). */
     private boolean listedRunning;
     private boolean leaseHeld;
@@ -461,6 +471,9 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         if (claim.maintenance()) {
             return; // in maintenance mode: resources stay exactly as they are
         }
+        if (ownerHere && local.anyRunning() && !armed) {
+            arm(); // never run it here unguarded (see ARM_GRACE)
+        }
         Step step = d.step(self);
         if (step == Step.RESTORE && ownerHere) {
             Optional<String> wait = obstacle(record);
@@ -496,7 +509,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
                     "out of service: " + d.reason(), Optional.empty()));
             return;
         }
-        if (!local.anyRunning() && armed) {
+        if (!local.anyRunning() && armed && System.nanoTime() - armedAt > ARM_GRACE.toNanos()) {
             guard.disarm(tag);
             armed = false;
         }
@@ -528,6 +541,7 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private void arm() {
         if (!armed) {
             armed = guard.arm(hierarchy.tag(), ownership.anchor());
+            armedAt = System.nanoTime();
             listedRunning = false;
         }
     }

@@ -104,6 +104,10 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
     record StepDone(ResourceActor.Outcome outcome) implements Command {
     }
 
+    /** A step that starts something, held back until a fresh proof of entitlement (see {@link StepRunner}). */
+    record StepRetry(StepRunner.Step step, long sinceNanos) implements Command {
+    }
+
     private record Probed(String tag, Presence presence) implements Command {
     }
 
@@ -151,7 +155,7 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
         this.board = board;
         this.log = log;
         Ownership ownership = new Ownership();
-        steps.gate(ownership::mayStart);
+        steps.gate(ownership::mayStart, ownership::merelyStale);
         steps.onChange(this::reportLocal);
         this.placement = ctx.spawn(HierarchyPlacement.create(config, hierarchy, board, ctx.getSelf(), fencing, ownership,
                 log), "placement");
@@ -179,6 +183,7 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
                     reportLocal();
                     return next;
                 })
+                .onMessage(StepRetry.class, steps::onStepRetry)
                 .onMessage(Probed.class, this::onProbed)
                 .onMessageEquals(ClusterJoined.INSTANCE, () -> {
                     placement.tell(HierarchyPlacement.Joined.INSTANCE);

@@ -8,6 +8,7 @@ import dev.vigil.core.status.ActionOutcome;
 import dev.vigil.core.status.ResourceStatus;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor.Command;
 import dev.vigil.daemon.hierarchy.HierarchySupervisor.StepDone;
+import dev.vigil.daemon.hierarchy.HierarchySupervisor.StepRetry;
 import dev.vigil.kits.Failure;
 import dev.vigil.kits.FailureKind;
 import dev.vigil.daemon.notify.OperatorLog;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -67,6 +69,12 @@ final class StepRunner {
 
     /** Beyond the kit's own time limit, for the actor's messages. */
     private static final Duration MARGIN = Duration.ofSeconds(10);
+    /**
+     * How long a step that starts something waits for a fresh proof of entitlement when the last
+     * one has merely aged (the daemon was held up), asking again every {@link #PROOF_POLL}.
+     */
+    static final Duration PROOF_PATIENCE = Duration.ofSeconds(5);
+    static final Duration PROOF_POLL = Duration.ofMillis(50);
 
     private final ActorContext<Command> ctx;
     private final StashBuffer<Command> stash;
@@ -88,6 +96,8 @@ final class StepRunner {
     private Then then;
     /** Asked before every step that starts something: empty = go on, else why this server may not (stale owner). */
     private Supplier<Optional<String>> mayStart = Optional::empty;
+    /** True when the refusal of {@link #mayStart} is only an aged proof that a next round may renew. */
+    private BooleanSupplier merelyStale = () -> false;
     private Runnable changed = () -> { };
 
     StepRunner(ActorContext<Command> ctx, StashBuffer<Command> stash, HierarchyConfig hierarchy, String server,
@@ -99,9 +109,13 @@ final class StepRunner {
         this.server = server;
     }
 
-    /** The ownership check made before every step that starts a resource (see {@link #mayStart}). */
-    void gate(Supplier<Optional<String>> check) {
+    /**
+     * The ownership check made before every step that starts a resource (see {@link #mayStart}),
+     * and whether a refusal is merely an aged proof, worth waiting {@link #PROOF_PATIENCE} for.
+     */
+    void gate(Supplier<Optional<String>> check, BooleanSupplier merelyStale) {
         this.mayStart = check;
+        this.merelyStale = merelyStale;
     }
 
     /** Spawns the actor of every resource, dependencies first; one that throws (a bug) is resumed in its state. */
@@ -205,7 +219,25 @@ final class StepRunner {
     }
 
     private void send(Step step) {
+        send(step, System.nanoTime(), true);
+    }
+
+    /** A step held back for a fresh proof: sent now if there is one, else held again or refused. */
+    Behavior<Command> onStepRetry(StepRetry retry) {
+        send(retry.step(), retry.sinceNanos(), false);
+        return Behaviors.same();
+    }
+
+    private void send(Step step, long heldSince, boolean first) {
         Optional<String> refused = step.starts() ? mayStart.get() : Optional.empty();
+        if (refused.isPresent() && merelyStale.getAsBoolean()
+                && System.nanoTime() - heldSince < PROOF_PATIENCE.toNanos()) {
+            if (first) {
+                log.waitingForProof(hierarchy.tag(), step.tag(), refused.get(), PROOF_PATIENCE);
+            }
+            ctx.scheduleOnce(PROOF_POLL, ctx.getSelf(), new StepRetry(step, heldSince));
+            return;
+        }
         if (refused.isPresent()) {
             ctx.getSelf().tell(new StepDone(new ResourceActor.Outcome(step.tag(), status(step.tag()),
                     Optional.of(new Failure(FailureKind.NOT_AVAILABLE_HERE, refused.get())))));

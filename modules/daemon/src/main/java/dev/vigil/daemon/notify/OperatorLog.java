@@ -326,6 +326,16 @@ public final class OperatorLog {
         info(LogType.LOG, "hierarchy \"" + hierarchy + "\" is out of service on \"" + server + "\" (" + why + ")");
     }
 
+    /**
+     * A step that starts {@code resource} waits for a fresh proof of this server's right to run
+     * the hierarchy: the last one aged ({@code why}) while the daemon was held up.
+     */
+    public void waitingForProof(String hierarchy, String resource, String why, java.time.Duration patience) {
+        warn(LogType.LOG, "hierarchy \"" + hierarchy + "\" on \"" + server + "\": starting resource \"" + resource
+                + "\" waits up to " + patience.toSeconds() + " s for a fresh proof of its right to run it: " + why
+                + " (the daemon was held up)");
+    }
+
     public void hierarchyRestoreFailed(String hierarchy, String why) {
         error(LogType.LOG, "hierarchy \"" + hierarchy + "\" could not be brought in service on \"" + server + "\": "
                 + why);

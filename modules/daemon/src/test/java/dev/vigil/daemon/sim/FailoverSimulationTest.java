@@ -47,6 +47,7 @@ class FailoverSimulationTest {
         // The rounds that only feed (the reports unchanged) must feed as the full decisions did:
         // the in-memory guard fences a hierarchy the moment its deadline passes.
         Thread.sleep(3000);
+        assertTrue(c.world.guarded("n1", TAG), "n1's guard is armed while n1 runs the hierarchy");
         assertEquals(List.of(), c.world.events().stream().filter(e -> e.action().startsWith("fence")).toList());
         assertTrue(c.world.fullyOn("n1", TAG) && c.world.runningOn(TAG).equals(Set.of("n1")),
                 "still in service on n1 only: " + c.world.runningOn(TAG));
@@ -102,7 +103,29 @@ class FailoverSimulationTest {
     void whenLocalRecoveryIsExhaustedTheHierarchyFailsOver() {
         c.world.breakResource("n1", "fs-/share");
         c.awaitOnlyOn("n2");
-        assertTrue(c.mainLog().contains("failing over " + TAG + " to n2: n1 failed"), c.mainLog());
+        assertTrue(c.mainLog().contains("failing over " + TAG + " to n2: n1 failed"),
+                () -> c.mainLog() + "\nthe simulated world's events: " + c.world.events());
+    }
+
+    @Test
+    void anOwnerHeldUpPastItsGuardTimeoutIsFencedThenRecoversLocallyOnceItProvesItsQuorumAgain() throws Exception {
+        // n1's placement stops for 2.5 s (four times guard-timeout) inside a guard feed: the guard fences
+        // the hierarchy, n1's checks find it gone while n1 still cannot prove its quorum, and its local
+        // recovery waits for the next proof instead of giving the hierarchy up (its quorum never went away).
+        assertTrue(c.world.guarded("n1", TAG), "n1's guard is armed while n1 runs the hierarchy");
+        c.world.stallNextFeed("n1", Duration.ofMillis(2500));
+        TestSupport.await("n1 fenced by its guard", SimCluster.FAILOVER, () -> c.world.events().stream()
+                .anyMatch(e -> e.server().equals("n1") && e.action().startsWith("fence")),
+                () -> c.mainLog() + "\n" + c.world.events());
+        TestSupport.await("back in service on n1", SimCluster.FAILOVER, () -> c.world.fullyOn("n1", TAG)
+                && c.world.runningOn(TAG).equals(Set.of("n1")), () -> c.mainLog() + "\n" + c.world.events());
+        Thread.sleep(2000);
+        assertEquals(Set.of("n1"), c.world.runningOn(TAG), "stays on n1");
+        assertEquals(0, c.count("n2", "restore"), () -> "never started on n2: " + c.world.events());
+        String log = c.mainLog();
+        assertTrue(log.contains("n1 WARN  hierarchy \"" + TAG + "\" on \"n1\": starting resource \"")
+                && log.contains("\" waits up to 5 s for a fresh proof of its right to run it: this server's right to run it"
+                + " (quorum or disk lease) was last proven "), log);
     }
 
     @Test

@@ -83,6 +83,14 @@ final class SimCluster implements AutoCloseable {
         TestSupport.await("every placement decided n1 owns the hierarchy", SETTLE, () -> java.util.Arrays.stream(daemons)
                 .allMatch(d -> TestSupport.status(d.system()).placements().stream()
                         .anyMatch(p -> p.tag().equals(TAG) && "n1".equals(p.owner()))));
+        // ...and every server has heard every other server's report since then, which carries its
+        // claim: a server that decides on a fault before that sees "n2 has not reported its state"
+        // (a report published before the topic reached a peer is not delivered there; the next one,
+        // at most a second later, is).
+        java.time.Instant decided = java.time.Instant.now();
+        TestSupport.await("every server heard every other server's claim", SETTLE, () -> java.util.Arrays.stream(daemons)
+                .allMatch(d -> TestSupport.status(d.system()).servers().stream()
+                        .allMatch(s -> s.reportedAt() != null && !s.reportedAt().isBefore(decided))));
     }
 
     /** Starts (again) the daemon of server index {@code n} (0 = n1), acting on the simulated world. */

@@ -40,6 +40,8 @@ final class SimWorld {
     private final Set<String> failing = new HashSet<>(); // "server/resource" whose check and recover fail
     private final Map<String, Long> slow = new HashMap<>(); // server -> extra ms per restore
     private final Set<String> poweredOff = new HashSet<>(); // until its daemon starts again
+    private final Map<String, Long> feedStalls = new HashMap<>(); // server -> ms its next guard feed hangs
+    private final Map<String, SimFencing> guards = new HashMap<>(); // server -> its daemon's latest guard
     private final List<Event> events = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private final ScheduledExecutorService fenceClock = Executors.newSingleThreadScheduledExecutor();
@@ -92,6 +94,19 @@ final class SimWorld {
         record(server, "break", resource);
     }
 
+    /**
+     * The next guard feed of {@code server}'s daemon hangs for {@code time} (the daemon is held up:
+     * its placement's thread stops there, as a long pause or starved threads would stop it).
+     */
+    synchronized void stallNextFeed(String server, java.time.Duration time) {
+        feedStalls.put(server, time.toMillis());
+    }
+
+    private synchronized long takeFeedStall(String server) {
+        Long ms = feedStalls.remove(server);
+        return ms == null ? 0 : ms;
+    }
+
     /** Every restore on {@code server} takes {@code time} from now on (a slow start). */
     synchronized void slowRestores(String server, java.time.Duration time) {
         slow.put(server, time.toMillis());
@@ -130,7 +145,20 @@ final class SimWorld {
 
     /** The in-memory guard of {@code server}: fences a hierarchy whose deadline passed, or on request. */
     Fencing fencing(String server, long guardTimeoutMillis) {
-        return new SimFencing(server, guardTimeoutMillis);
+        SimFencing f = new SimFencing(server, guardTimeoutMillis);
+        synchronized (this) {
+            guards.put(server, f);
+        }
+        return f;
+    }
+
+    /** Whether {@code server}'s (latest) in-memory guard is armed for {@code hierarchy}. */
+    boolean guarded(String server, String hierarchy) {
+        SimFencing f;
+        synchronized (this) {
+            f = guards.get(server);
+        }
+        return f != null && f.armed(hierarchy);
     }
 
     private final class Kit implements RecoveryKit {
@@ -256,6 +284,10 @@ final class SimWorld {
             }
         }
 
+        synchronized boolean armed(String tag) {
+            return deadlines.containsKey(tag);
+        }
+
         @Override
         public synchronized boolean arm(String tag, long anchorNanos) {
             deadlines.put(tag, anchorNanos + guardTimeoutNanos);
@@ -263,8 +295,21 @@ final class SimWorld {
         }
 
         @Override
-        public synchronized boolean feed(String tag, long anchorNanos) {
-            deadlines.computeIfPresent(tag, (t, d) -> Math.max(d, anchorNanos + guardTimeoutNanos));
+        public boolean feed(String tag, long anchorNanos) {
+            long stall = takeFeedStall(server);
+            if (stall > 0) {
+                synchronized (SimWorld.this) {
+                    record(server, "stall", tag);
+                }
+                try {
+                    Thread.sleep(stall);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            synchronized (this) {
+                deadlines.computeIfPresent(tag, (t, d) -> Math.max(d, anchorNanos + guardTimeoutNanos));
+            }
             return true;
         }
 

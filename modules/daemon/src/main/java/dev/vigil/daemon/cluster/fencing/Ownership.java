@@ -15,6 +15,8 @@ public final class Ownership {
     private volatile long validUntilNanos = Long.MIN_VALUE;
     private volatile long anchorNanos = Long.MIN_VALUE;
     private volatile String why = "no placement decision yet";
+    /** The proof was taken back (quorum or lease lost), not merely left to age. */
+    private volatile boolean revoked;
 
     /** Empty when this server may start resources of the hierarchy now, else why not. */
     public Optional<String> mayStart() {
@@ -27,6 +29,16 @@ public final class Ownership {
                     + (now - validUntilNanos) / 1_000_000 + " ms too long ago");
         }
         return Optional.empty();
+    }
+
+    /**
+     * True when {@link #mayStart} refuses only because the last proof has aged past its validity:
+     * this server still owns the hierarchy and nothing took the proof back, so the next quorum
+     * round or lease renewal may well renew it (the daemon was held up: a long pause, starved
+     * threads). A start waits a little for it rather than give the hierarchy up.
+     */
+    public boolean merelyStale() {
+        return owner && !revoked && anchorNanos != Long.MIN_VALUE && System.nanoTime() - validUntilNanos > 0;
     }
 
     public long generation() {
@@ -47,6 +59,7 @@ public final class Ownership {
     public void proven(long anchorNanos, long untilNanos) {
         this.anchorNanos = anchorNanos;
         this.validUntilNanos = untilNanos;
+        this.revoked = false;
     }
 
     /** When entitlement was last proven: the anchor the fencing guard's deadline counts from. */
@@ -57,6 +70,7 @@ public final class Ownership {
     /** Entitlement gone at once (lease lost, quorum lost). */
     public void revoke(String reason) {
         this.validUntilNanos = System.nanoTime() - 1;
+        this.revoked = true;
         this.why = reason;
     }
 }
