@@ -133,6 +133,11 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** A process a test started on a server through the cluster (by PID): {@link #close()} ends it too. */
+    void startedProcess(long pid) {
+        startedPids.add(pid);
+    }
+
     Path logFile(String server, String file) {
         return dir.resolve(server).resolve("log").resolve(file);
     }

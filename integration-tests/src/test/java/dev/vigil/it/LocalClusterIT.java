@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,8 +83,30 @@ class LocalClusterIT {
         var again = dist.run(cluster.config("n1"), "vigil", "switchover", "app-demo", "--to", "n2");
         assertEquals(0, again.exitCode(), "already there: nothing to do, " + again.output());
 
+        // A command still running on n3 when n3 dies: lcdremexec answers once n3's heartbeats stop,
+        // not after the command's timeout (15 min by default).
+        Path sleeperPid = dir.resolve("sleeper.pid");
+        CompletableFuture<Distribution.Result> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return dist.run(cluster.config("n1"), "lcdremexec", "-d", "n3", "--", "sh", "-c",
+                        "echo $$ > " + sleeperPid + "; exec sleep 60");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long sleeper = awaitPid(sleeperPid);
+        cluster.startedProcess(sleeper);
+
         long t0 = System.nanoTime();
         cluster.kill("n3");
+        Distribution.Result lost = inFlight.get(DEAD_BOUND.toSeconds(), TimeUnit.SECONDS);
+        System.out.printf("lcdremexec to n3 answered %d ms after n3 was killed: %s%n", (System.nanoTime() - t0) / 1_000_000,
+                lost.output().strip());
+        assertEquals(9, lost.exitCode(), lost.output());
+        assertTrue(lost.output().contains("server \"n3\" stopped answering heartbeats on the cluster connection")
+                && lost.output().contains("may or may not have run to its end there"), lost.output());
+        ProcessHandle.of(sleeper).ifPresent(ProcessHandle::destroyForcibly);
+        awaitLog("n1", "remote-exec.log", ": failed: no answer: n3 stopped answering heartbeats on the cluster connection ");
         for (String survivor : new String[] {"n1", "n2"}) {
             String status = awaitStatus(survivor, s -> s.lines().anyMatch(l -> l.startsWith("n3") && l.contains("DEAD")));
             System.out.printf("lcdstatus -q on %s, %d ms after n3 was killed:%n%s%n", survivor,
@@ -112,6 +136,21 @@ class LocalClusterIT {
         var down = dist.run(cluster.config("n1"), "lcdstatus", "-q");
         assertEquals(9, down.exitCode(), down.output());
         assertEquals("Vigil does not appear to be running.", down.output().strip());
+    }
+
+    /** Waits until {@code file} holds a PID (a command started through lcdremexec wrote it). */
+    private long awaitPid(Path file) throws Exception {
+        long deadline = System.nanoTime() + DEAD_BOUND.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                String pid = Files.readString(file).strip();
+                if (!pid.isEmpty()) {
+                    return Long.parseLong(pid);
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no PID in " + file + " within " + DEAD_BOUND.toSeconds() + " s");
     }
 
     /** Waits until {@code server}'s log {@code file} contains {@code text}. */

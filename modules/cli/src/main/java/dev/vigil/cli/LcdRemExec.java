@@ -35,7 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "2:bad option, missing '--' or COMMAND, or unusable configuration",
                 "3:unexpected answer from the daemon",
                 "7:unknown server",
-                "9:this server's daemon is not running, SERVER cannot be reached, or COMMAND ran out of time"})
+                "9:this server's daemon is not running, SERVER cannot be reached or stopped answering while COMMAND ran, "
+                        + "or COMMAND ran out of time"})
 public final class LcdRemExec implements Callable<Integer> {
     /** As the daemon: the original's REMOTETIMEOUT, and the longest wait it accepts. */
     static final int DEFAULT_TIMEOUT_SECONDS = 900;

@@ -103,6 +103,11 @@ final class RemoteExecRoute extends AllDirectives {
             return Responses.error(StatusCodes.SERVICE_UNAVAILABLE, "server \"" + n.target()
                     + "\" cannot be reached for remote exec: " + n.reason());
         }
+        if (outcome instanceof RemoteExec.Lost l) {
+            return Responses.error(StatusCodes.SERVICE_UNAVAILABLE, "server \"" + l.target() + "\" stopped answering"
+                    + " heartbeats on the cluster connection " + l.after().toMillis() + " ms after the request, before"
+                    + " it answered: the command may or may not have run to its end there (see its 'lk_log remote exec')");
+        }
         RemoteExec.NoAnswer none = (RemoteExec.NoAnswer) outcome;
         return Responses.error(StatusCodes.GATEWAY_TIMEOUT, "no answer from server \"" + none.target() + "\" within "
                 + none.waited().toSeconds() + " s; the command may still have run there (see its 'lk_log remote exec')");

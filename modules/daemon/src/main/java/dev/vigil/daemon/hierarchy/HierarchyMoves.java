@@ -109,6 +109,8 @@ public final class HierarchyMoves {
             why = n.reason();
         } else if (outcome instanceof RemoteExec.NoAnswer n) {
             why = "no answer within " + n.waited().toSeconds() + " s";
+        } else if (outcome instanceof RemoteExec.Lost l) {
+            why = l.target() + " stopped answering heartbeats " + l.after().toMillis() + " ms after the request";
         } else if (outcome instanceof RemoteExec.UnknownServer u) {
             why = "unknown server; servers: " + String.join(", ", u.known());
         } else {

@@ -7,7 +7,9 @@ import dev.vigil.daemon.cluster.CommPathMonitor;
 import dev.vigil.daemon.notify.OperatorLog;
 import dev.vigil.kits.process.CommandResult;
 import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +35,8 @@ import org.apache.pekko.cluster.typed.Cluster;
  * runs the command off the actor threads ({@link RemoteCommand} on Pekko's blocking dispatcher)
  * and answers a {@link RunResult}. When this server is the target it runs the command itself.
  * Every request is logged in the remote exec log on both sides: requester, target, command,
- * outcome, duration.
+ * outcome, duration. A request whose target stops answering heartbeats on the cluster connection
+ * while its command runs is answered {@link Lost} at once, not after its whole timeout.
  */
 public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
     /** Under this key every server's RemoteExec registers with the cluster Receptionist. */
@@ -46,8 +49,9 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
 
     /**
      * From the comm path monitor: the peers whose heartbeats on the cluster connection are not
-     * ALIVE. A request to one of them is refused at once, before Pekko's slower failure detector
-     * finds the server unreachable (else it would wait for its whole timeout).
+     * ALIVE. A request to one of them is refused at once, and one already sent to it is answered
+     * {@link Lost}, before Pekko's slower failure detector finds the server unreachable (else each
+     * would wait for its whole timeout).
      */
     public record SilentPeers(Set<String> peers) implements Command {
     }
@@ -85,6 +89,14 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
     public record NoAnswer(String target, Duration waited) implements Outcome {
     }
 
+    /**
+     * The request was sent, then {@code target} stopped answering heartbeats on the cluster
+     * connection ({@code after} the request) before it answered: the command may or may not have
+     * run to its end there.
+     */
+    public record Lost(String target, Duration after) implements Outcome {
+    }
+
     /** {@code target} is not a server of this cluster. */
     public record UnknownServer(String target, List<String> known) implements Outcome {
     }
@@ -109,6 +121,8 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
     private final Cluster cluster;
     private Set<ActorRef<Command>> instances = Set.of();
     private Set<String> silent = Set.of();
+    /** Requests sent to another server and not answered yet, and when each was sent (System.nanoTime). */
+    private final Map<Execute, Long> inFlight = new IdentityHashMap<>();
 
     public static Behavior<Command> create(VigilConfig config, RemoteCommand command, OperatorLog log) {
         return Behaviors.setup(ctx -> new RemoteExec(ctx, config, command, log));
@@ -134,10 +148,7 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
                 .onMessage(Run.class, this::onRun)
                 .onMessage(Finished.class, this::onFinished)
                 .onMessage(Answered.class, this::onAnswered)
-                .onMessage(SilentPeers.class, msg -> {
-                    silent = msg.peers();
-                    return this;
-                })
+                .onMessage(SilentPeers.class, this::onSilentPeers)
                 .onMessage(ListingUpdated.class, msg -> {
                     instances = msg.listing().getServiceInstances(KEY);
                     return this;
@@ -172,6 +183,7 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
             return this;
         }
         log.remoteExecSent(self, msg.target(), cmd);
+        inFlight.put(msg, System.nanoTime());
         getContext().ask(RunResult.class, ref.get(), msg.timeout().plus(ANSWER_MARGIN),
                 replyTo -> new Run(self, msg.argv(), msg.timeout().toMillis(), msg.mergeStderr(), replyTo),
                 (result, failure) -> new Answered(msg, result, failure));
@@ -180,6 +192,9 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
 
     private Behavior<Command> onAnswered(Answered msg) {
         Execute request = msg.request();
+        if (!request.target().equals(self) && inFlight.remove(request) == null) {
+            return this; // answered Lost already, when its target went silent
+        }
         String cmd = RemoteCommand.display(request.argv());
         if (msg.failure() != null) {
             Duration waited = request.timeout().plus(ANSWER_MARGIN);
@@ -192,6 +207,24 @@ public final class RemoteExec extends AbstractBehavior<RemoteExec.Command> {
                     msg.result().elapsedMillis());
         }
         request.replyTo().tell(new Ran(request.target(), msg.result()));
+        return this;
+    }
+
+    private Behavior<Command> onSilentPeers(SilentPeers msg) {
+        silent = msg.peers();
+        long now = System.nanoTime();
+        inFlight.entrySet().removeIf(e -> {
+            Execute request = e.getKey();
+            if (!silent.contains(request.target())) {
+                return false;
+            }
+            Duration after = Duration.ofNanos(now - e.getValue());
+            log.remoteExecFailed(self, request.target(), RemoteCommand.display(request.argv()), "no answer: "
+                    + request.target() + " stopped answering heartbeats on the cluster connection "
+                    + after.toMillis() + " ms after the request; the command may or may not have run to its end there");
+            request.replyTo().tell(new Lost(request.target(), after));
+            return true;
+        });
         return this;
     }
 
