@@ -20,6 +20,13 @@ public final class ScenarioRun implements AutoCloseable {
     public record Outcome(ClientRun.Outage outage, Duration resume, long lostCommits, long samples, List<String> doubleActive) {
     }
 
+    /**
+     * How long after the fault the watcher samples at least, however soon the service is back (a
+     * postmaster repaired in place resumes writes in about 0.2 s): a second active copy may show
+     * up after the first one took writes again, and a run must give the watcher time to see it.
+     */
+    static final Duration MIN_WATCH = Duration.ofSeconds(4);
+
     /** A gap between commits longer than this is not steady writing (the client commits every 10 ms). */
     static final Duration STEADY_GAP = Duration.ofMillis(250);
 
@@ -91,11 +98,16 @@ public final class ScenarioRun implements AutoCloseable {
     }
 
     /**
-     * Ends the run once writes are steady again (1 s without a gap): the outage around the fault (the service must be back), the lost commits
+     * Ends the run once writes are steady again (1 s without a gap) and at least {@link #MIN_WATCH}
+     * after the fault: the outage around the fault (the service must be back), the lost commits
      * (checked through the virtual IP) and what the watcher saw.
      */
     public Outcome finish() throws Exception {
         awaitSteadyWrites(Duration.ofSeconds(1), Duration.ofSeconds(120));
+        long left = fault == null ? 0 : MIN_WATCH.toMillis() - Duration.between(fault, Instant.now()).toMillis();
+        if (left > 0) {
+            Thread.sleep(left);
+        }
         ClientRun.Outage outage = client.outage(fault).orElseThrow(() -> new AssertionError(
                 "no commit acknowledged after the fault"));
         watcher.close();
