@@ -70,7 +70,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
      * the one that told the supervisor to restore may come before the supervisor reported that it
      * started (its report is a later message): disarming then left the hierarchy to come up, and
      * run, with the guard disarmed. Besides, whatever runs here while this server owns the
-     * hierarchy arms the guard.
+     * hierarchy arms the guard (asking a guard that refuses again at most every ARM_GRACE, each
+     * refusal a warning).
      */
     static final Duration ARM_GRACE = Duration.ofSeconds(5);
     /** How long a switchover or a stop may wait for the hierarchy to arrive where it goes. */
@@ -160,8 +161,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
     private Boolean entitlementTold;
     private final ActorRef<StatusBoard.Reports> reportsTo;
     private boolean armed;
-    /** When the guard was last armed here (System.nanoTime). */
-    private long armedAt;
+    /** When the guard was last asked to arm here (System.nanoTime). */
+    private long armedAt = System.nanoTime() - ARM_GRACE.toNanos() - 1;
     /** The guard's list was refreshed since the hierarchy came in service (it names the postmaster then). */
     private boolean listedRunning;
     private boolean leaseHeld;
@@ -471,8 +472,8 @@ public final class HierarchyPlacement extends AbstractBehavior<HierarchyPlacemen
         if (claim.maintenance()) {
             return; // in maintenance mode: resources stay exactly as they are
         }
-        if (ownerHere && local.anyRunning() && !armed) {
-            arm(); // never run it here unguarded (see ARM_GRACE)
+        if (ownerHere && local.anyRunning() && !armed && System.nanoTime() - armedAt > ARM_GRACE.toNanos()) {
+            arm(); // never run it here unguarded (see ARM_GRACE); a guard that refuses is asked again every ARM_GRACE
         }
         Step step = d.step(self);
         if (step == Step.RESTORE && ownerHere) {

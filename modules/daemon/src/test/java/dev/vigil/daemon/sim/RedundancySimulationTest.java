@@ -2,6 +2,7 @@ package dev.vigil.daemon.sim;
 
 import static dev.vigil.daemon.sim.SimCluster.TAG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.core.LogType;
@@ -10,6 +11,7 @@ import dev.vigil.kits.TestHost;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +56,20 @@ class RedundancySimulationTest {
             Thread.sleep(3000);
             assertEquals(Set.of("n1"), c.world.runningOn(TAG));
             assertEquals(0, c.count("n1", "remove") + c.count("n2", "restore"), c.world.events().toString());
+        }
+    }
+
+    @Test
+    void aGuardThatRefusesToArmIsAskedAgainEveryFewSecondsAndGuardsOnceItAccepts() throws Exception {
+        try (SimCluster c = new SimCluster(3, "intelligent", "", world -> world.refuseArms("n1", true))) {
+            assertFalse(c.world.guarded("n1", TAG), "n1 runs it, but its guard refused to arm");
+            int before = c.world.armRequests("n1");
+            Thread.sleep(6000);
+            int asked = c.world.armRequests("n1") - before;
+            assertTrue(asked >= 1 && asked <= 2, asked + " requests to arm in 6 s (one every 5 s, not one a round)");
+            c.world.refuseArms("n1", false);
+            TestSupport.await("n1's guard armed once it accepts", Duration.ofSeconds(10), () -> c.world.guarded("n1", TAG));
+            assertEquals(Set.of("n1"), c.world.runningOn(TAG));
         }
     }
 

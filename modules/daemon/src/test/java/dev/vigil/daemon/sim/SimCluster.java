@@ -44,6 +44,12 @@ final class SimCluster implements AutoCloseable {
      * @param clusterExtra more settings inside cluster { } (comm paths, a lease device)
      */
     SimCluster(int servers, String switchback, String clusterExtra) throws Exception {
+        this(servers, switchback, clusterExtra, world -> { });
+    }
+
+    /** As above; {@code beforeStart} sets the simulated world up before the daemons start. */
+    SimCluster(int servers, String switchback, String clusterExtra, java.util.function.Consumer<SimWorld> beforeStart)
+            throws Exception {
         dir = Files.createTempDirectory("vigil-sim");
         LogSetup.configure(new LogSettings(dir.resolve("logs"), 10L << 20, 5), "test");
         clusterPorts = TestSupport.freePorts(servers);
@@ -65,6 +71,7 @@ final class SimCluster implements AutoCloseable {
                     """.formatted(scripts, TAG, switchback)));
         }
         world = new SimWorld(configs.get(0).hierarchies());
+        beforeStart.accept(world);
         List<CompletableFuture<Daemon>> starting = new ArrayList<>();
         for (int i = 0; i < servers; i++) {
             int n = i;

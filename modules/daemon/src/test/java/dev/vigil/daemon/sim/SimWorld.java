@@ -42,6 +42,8 @@ final class SimWorld {
     private final Set<String> poweredOff = new HashSet<>(); // until its daemon starts again
     private final Map<String, Long> feedStalls = new HashMap<>(); // server -> ms its next guard feed hangs
     private final Map<String, SimFencing> guards = new HashMap<>(); // server -> its daemon's latest guard
+    private final Set<String> refusingArms = new HashSet<>(); // servers whose guard refuses to arm
+    private final Map<String, Integer> armRequests = new HashMap<>(); // server -> arm requests so far
     private final List<Event> events = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private final ScheduledExecutorService fenceClock = Executors.newSingleThreadScheduledExecutor();
@@ -150,6 +152,25 @@ final class SimWorld {
             guards.put(server, f);
         }
         return f;
+    }
+
+    /** {@code server}'s guard refuses ({@code true}) or accepts every request to arm from now on. */
+    synchronized void refuseArms(String server, boolean refuse) {
+        if (refuse) {
+            refusingArms.add(server);
+        } else {
+            refusingArms.remove(server);
+        }
+    }
+
+    /** How many times {@code server}'s daemon asked its guard to arm, so far. */
+    synchronized int armRequests(String server) {
+        return armRequests.getOrDefault(server, 0);
+    }
+
+    private synchronized boolean armRequested(String server) {
+        armRequests.merge(server, 1, Integer::sum);
+        return !refusingArms.contains(server);
     }
 
     /** Whether {@code server}'s (latest) in-memory guard is armed for {@code hierarchy}. */
@@ -289,8 +310,13 @@ final class SimWorld {
         }
 
         @Override
-        public synchronized boolean arm(String tag, long anchorNanos) {
-            deadlines.put(tag, anchorNanos + guardTimeoutNanos);
+        public boolean arm(String tag, long anchorNanos) {
+            if (!armRequested(server)) {
+                return false;
+            }
+            synchronized (this) {
+                deadlines.put(tag, anchorNanos + guardTimeoutNanos);
+            }
             return true;
         }
 
