@@ -140,9 +140,10 @@ class SharedDiskHierarchyTest {
         assertEquals(ResourceState.OSU, daemon.status(db).state());
         assertEquals("out of service again: restore of resource \"" + fs + "\" failed: cannot open device \""
                 + disk.device + "\": No such device or address", daemon.status(IP).reason());
-        assertTrue(daemon.mainLog().contains("n1 ERROR hierarchy \"" + db + "\" could not be brought in service on "
-                + "\"n1\": restore of resource \"" + fs + "\" failed: cannot open device \"" + disk.device + "\""),
-                daemon.mainLog());
+        // Logged once what had started is out of service again, just after the address's own remove line.
+        TestSupport.await("the failed restore logged", WAIT, () -> daemon.mainLog().contains("n1 ERROR hierarchy \""
+                + db + "\" could not be brought in service on \"n1\": restore of resource \"" + fs
+                + "\" failed: cannot open device \"" + disk.device + "\""), daemon::mainLog);
         assertFalse(addressUp());
     }
 }
