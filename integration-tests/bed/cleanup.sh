@@ -2,7 +2,9 @@
 # Removes everything the namespace test bed (dev.vigil.it.bed, docs/testbed.md) may have left
 # behind, also after an interrupted run: every process in its network namespaces (vb-*), killed
 # by the PIDs `ip netns pids` lists (only the bed starts processes there), then the namespaces
-# (their veths and bridges go with them), the loop devices backed by its disk images, and its
+# (their veths and bridges go with them), the loop devices backed by its disk images (also those
+# over a server's own path to the disk), the bindfs processes of those paths (by the PIDs in
+# paths/*.pid; each one's mount is in a mount namespace of its own and goes with it), and its
 # folder /var/tmp/vigil-bed. Safe to run any time, as often as you like. Needs root.
 set -u
 root=/var/tmp/vigil-bed
@@ -20,11 +22,17 @@ for ns in $(ip netns list 2>/dev/null | awk '$1 ~ /^vb-/ { print $1 }'); do
   ip netns del "$ns" 2>/dev/null
 done
 if [ -d "$root" ]; then
-  for img in "$root"/*/disk.img; do
-    [ -e "$img" ] || continue
-    for dev in $(losetup -j "$img" 2>/dev/null | cut -d: -f1); do
-      losetup -d "$dev" 2>/dev/null
-    done
+  # every loop device whose backing file is under the bed's folder, by the name the kernel keeps
+  # (losetup -j would stat the file, which fails behind a path whose bindfs is gone)
+  losetup -l -n -O NAME,BACK-FILE 2>/dev/null | while read -r dev file; do
+    case "$file" in "$root"/*) losetup -d "$dev" 2>/dev/null ;; esac
+  done
+  for pidfile in "$root"/paths/*.pid; do
+    [ -e "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "^bindfs .* $root/"; then
+      kill -KILL "$pid" 2>/dev/null
+    fi
   done
   rm -rf "$root"
 fi

@@ -6,7 +6,8 @@
 # gap between acknowledged commits from the fault on); prints every round, then a table with the
 # median and the worst, lost acknowledged commits and double-active samples.
 #   usage: integration-tests/bench/failover.sh [-n ROUNDS] [SCENARIO...]      (default: -n 5)
-#   scenarios: postmaster-kill, power-off, power-off-lease, switchover, lkstop-n, footprint
+#   scenarios: postmaster-kill, power-off, power-off-lease, switchover, lkstop-n, disk-path (n1's own
+#   path to the shared disk cut under the mounted filesystem: failover to n2; needs bindfs), footprint
 #   (idle RSS, CPU and wake-ups of the daemons over 60 s, n1 + n2 with the disk lease),
 #   footprint-witness (the same with the witness n3, quorum only); default: postmaster-kill footprint
 # VIGIL_BENCH_CONF=HOCON adds settings to every server's configuration (to compare settings);

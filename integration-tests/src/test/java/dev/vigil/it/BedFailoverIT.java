@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.it.bed.Bed;
 import dev.vigil.it.bed.BedConfig;
 import dev.vigil.it.bed.Machine;
+import dev.vigil.kits.TestHost;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -135,7 +136,7 @@ class BedFailoverIT extends BedScenarioBase {
     void aBackupThatCannotOpenTheSharedDiskStandsByWithTheReasonUntilTheOperatorRestores() throws Exception {
         begin(withWitness());
         Bed bed = bed();
-        String device = bed.diskDevice();
+        String device = bed.diskDevice(N2);
         long mark2 = bed.logEnd(N2, MAIN_LOG);
         bed.machine(N2).sh("mount", "--bind", "/dev/null", device);
         try {
@@ -161,6 +162,30 @@ class BedFailoverIT extends BedScenarioBase {
         run.awaitWritesBack(BACK);
         assertInServiceOnlyOn(N2);
         finish(Duration.ofMinutes(2));
+    }
+
+    /**
+     * n1's own path to the shared disk fails while the hierarchy runs there ({@code Bed.cutDiskPath}:
+     * real I/O errors on n1's device, the mounted ext4 aborts its journal, PostgreSQL's next WAL
+     * write fails), while n2's path works. n1 finds the filesystem's I/O error under PostgreSQL's
+     * failure, cannot repair it in place, kills the postmaster at once (no shutdown could write its
+     * checkpoint) and the hierarchy fails over, the filesystem named as the reason; n2 mounts the
+     * filesystem (replaying its journal) and starts PostgreSQL on it, with every acknowledged commit.
+     */
+    @Test
+    void theActiveServersPathToTheSharedDiskFailsAndTheServiceMovesToTheBackup() throws Exception {
+        TestHost.require("a path of its own to the shared disk for each server", "bindfs");
+        begin(withWitness().withDiskPaths());
+        run.fault(() -> bed().cutDiskPath(N1));
+        run.awaitWritesBack(BACK);
+        assertInServiceOnlyOn(N2);
+        String fs = "fs-" + bed().mountPoint();
+        String n1 = bed().awaitLogSince(N1, MAIN_LOG, mark, "failing over " + BedConfig.TAG + " to n2: n1 failed (resource " + fs
+                + ": ", BACK);
+        assertTrue(n1.contains("quickCheck of resource \"" + fs + "\" on \"n1\" failed, event \"filesys,ioerror\""), n1);
+        assertTrue(n1.contains("hierarchy \"" + BedConfig.TAG + "\" is taken out of service on \"n1\": resource \"" + fs
+                + "\" failed after event \"filesys,ioerror\""), "the failover names the filesystem, not PostgreSQL:\n" + n1);
+        finish(FAILOVER_BOUND);
     }
 
     /**

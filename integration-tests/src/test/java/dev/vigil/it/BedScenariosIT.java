@@ -159,7 +159,7 @@ class BedScenariosIT extends BedScenarioBase {
             Thread.sleep(300);
             assertTrue(watcher.violations().isEmpty(), "in service on n1 only: " + watcher.violations());
             n2.sh("ip", "addr", "add", BedConfig.VIP + "/24", "dev", "eth0");
-            n2.sh("mount", bed().diskDevice(), bed().mountPoint().toString());
+            n2.sh("mount", bed().diskDevice(N2), bed().mountPoint().toString());
             String ip = "virtual IP " + BedConfig.VIP + " active on n1 and n2";
             String fs = "filesystem " + bed().mountPoint() + " active on n1 and n2";
             long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -37,6 +37,8 @@ public final class Bed implements AutoCloseable {
     private final Map<String, Machine> machines = new LinkedHashMap<>();
     private final SharedDisk disk;
     private final SharedDisk leaseDisk;
+    /** n1's and n2's own paths to the shared disk, for the scenarios that cut one ({@link BedConfig#diskPaths()}). */
+    private final DiskPaths paths;
     private final String pristineHba;
     private BedConfig config = BedConfig.twoServers();
     /** An interrupted run (Ctrl-C, a killed Maven) still removes the bed. */
@@ -47,6 +49,7 @@ public final class Bed implements AutoCloseable {
         this.disk = disk;
         this.leaseDisk = leaseDisk;
         this.pristineHba = pristineHba;
+        this.paths = new DiskPaths(disk.dir, ROOT.resolve("paths"), List.of("n1", "n2"));
         for (String s : SERVERS) {
             machines.put(s, new Machine(s, BedNetwork.netns(s), ROOT.resolve(s)));
         }
@@ -114,12 +117,15 @@ public final class Bed implements AutoCloseable {
         }
         BedNetwork.heal(ClientRun.HOST, false);
         repairDisk();
+        if (next.diskPaths()) {
+            paths.ensure();
+        }
         config = next;
         for (String s : next.servers().keySet()) {
             Machine m = machines.get(s);
             TestHost.sh("rm", "-rf", m.home.toString());
             Path confD = Files.createDirectories(m.home.resolve("conf.d"));
-            Files.writeString(configFile(s), next.mainFile(s, m.home, disk.device, mountPoint()));
+            Files.writeString(configFile(s), next.mainFile(s, m.home, diskDevice(s), mountPoint()));
             if (!next.extra().isBlank()) {
                 Files.writeString(confD.resolve("90-scenario.conf"), next.extra());
             }
@@ -320,9 +326,25 @@ public final class Bed implements AutoCloseable {
         return disk.mountPoint;
     }
 
-    /** The shared disk's block device (a loop device). */
-    public String diskDevice() {
-        return disk.device;
+    /**
+     * The shared disk's block device as {@code server}'s configuration names it: a loop device over
+     * the disk's image, the same one for every server, or, in a scenario with {@link BedConfig#diskPaths()},
+     * the server's own path to it.
+     */
+    public String diskDevice(String server) {
+        return config.diskPaths() && paths.serves(server) ? paths.device(server) : disk.device;
+    }
+
+    /**
+     * {@code server}'s path to the shared disk fails (its FUSE pass-through is SIGKILLed): every
+     * read and write of its device fails from now on, in a mounted filesystem too, while the other
+     * server's path keeps working. The next {@link #reset} builds the path again.
+     */
+    public void cutDiskPath(String server) throws InterruptedException {
+        if (!config.diskPaths()) {
+            throw new IllegalStateException("the scenario's servers share one device: use BedConfig.diskPaths() to cut one path");
+        }
+        paths.cut(server);
     }
 
     /** The data directory of PostgreSQL, on the shared filesystem. */
@@ -422,6 +444,7 @@ public final class Bed implements AutoCloseable {
         for (Machine m : machines.values()) {
             m.kill();
         }
+        paths.close();
         disk.close();
         leaseDisk.close();
         cleanUp();

@@ -16,7 +16,7 @@ import java.util.Map;
  * generator does not know, such as a disk lease. Immutable: every setter returns a copy.
  */
 public record BedConfig(boolean witness, boolean secondPath, String shutdownStrategy, List<String> pingList,
-        String extra) {
+        String extra, boolean diskPaths) {
 
     public static final String TAG = "powergres-bed";
     public static final String VIP = "10.200.0.100";
@@ -24,28 +24,36 @@ public record BedConfig(boolean witness, boolean secondPath, String shutdownStra
 
     /** Two servers, both comm paths, do-not-switchover, no ping list. */
     public static BedConfig twoServers() {
-        return new BedConfig(false, true, "do-not-switchover", List.of(), "");
+        return new BedConfig(false, true, "do-not-switchover", List.of(), "", false);
     }
 
     public BedConfig withWitness() {
-        return new BedConfig(true, secondPath, shutdownStrategy, pingList, extra);
+        return new BedConfig(true, secondPath, shutdownStrategy, pingList, extra, diskPaths);
     }
 
     public BedConfig withoutSecondPath() {
-        return new BedConfig(witness, false, shutdownStrategy, pingList, extra);
+        return new BedConfig(witness, false, shutdownStrategy, pingList, extra, diskPaths);
     }
 
     public BedConfig shutdownStrategy(String strategy) {
-        return new BedConfig(witness, secondPath, strategy, pingList, extra);
+        return new BedConfig(witness, secondPath, strategy, pingList, extra, diskPaths);
     }
 
     public BedConfig pingList(String... addresses) {
-        return new BedConfig(witness, secondPath, shutdownStrategy, List.of(addresses), extra);
+        return new BedConfig(witness, secondPath, shutdownStrategy, List.of(addresses), extra, diskPaths);
     }
 
     /** HOCON every server reads after its main file, e.g. {@code vigil.cluster.lease { … }}. */
     public BedConfig extra(String hocon) {
-        return new BedConfig(witness, secondPath, shutdownStrategy, pingList, hocon);
+        return new BedConfig(witness, secondPath, shutdownStrategy, pingList, hocon, diskPaths);
+    }
+
+    /**
+     * n1 and n2 each reach the shared disk through a path of their own, which {@code Bed.cutDiskPath}
+     * can fail on one server alone (a loop device per server over a FUSE pass-through of the image).
+     */
+    public BedConfig withDiskPaths() {
+        return new BedConfig(witness, secondPath, shutdownStrategy, pingList, extra, true);
     }
 
     /** The servers of the cluster, by name, with the last octet of their addresses. */

@@ -58,6 +58,7 @@ public final class FailoverBenchmark {
         SCENARIOS.put("switchover", new Scenario(witness, bed -> expectOk(bed.run("n1", "lcdremexec", "-d", "n2", "--",
                 "perform_action", "-t", BedConfig.TAG, "-a", "restore")), IN_SERVICE_ON_N2));
         SCENARIOS.put("lkstop-n", new Scenario(witness, bed -> expectOk(bed.run("n1", "lkstop", "-n")), IN_SERVICE_ON_N2));
+        SCENARIOS.put("disk-path", new Scenario(witness.withDiskPaths(), bed -> bed.cutDiskPath("n1"), IN_SERVICE_ON_N2));
     }
 
     private FailoverBenchmark() {

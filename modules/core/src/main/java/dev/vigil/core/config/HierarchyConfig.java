@@ -48,6 +48,18 @@ public record HierarchyConfig(String tag, Map<String, Integer> priorities, Switc
         return out;
     }
 
+    /** Every resource {@code resourceTag} depends on, directly or below, each after all it depends on itself. */
+    public List<ResourceConfig> dependenciesOf(String resourceTag) {
+        Set<String> done = new LinkedHashSet<>();
+        visitChildrenFirst(resourceTag, done);
+        done.remove(resourceTag);
+        List<ResourceConfig> out = new ArrayList<>();
+        for (String t : done) {
+            out.add(resource(t).orElseThrow());
+        }
+        return out;
+    }
+
     /** The order to take resources out of service: the reverse of {@link #restoreOrder()}. */
     public List<ResourceConfig> removeOrder() {
         List<ResourceConfig> order = new ArrayList<>(restoreOrder());

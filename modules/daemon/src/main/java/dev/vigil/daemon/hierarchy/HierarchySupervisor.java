@@ -21,6 +21,8 @@ import dev.vigil.kits.Presence;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -66,8 +69,12 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
     public record ResourceChanged(String tag, ResourceStatus status) implements Command {
     }
 
-    /** From a resource actor: its check failed (it is still ISP, waiting for a decision). */
-    public record CheckFailed(String tag, KitEvent event, Failure failure) implements Command {
+    /**
+     * From a resource actor: its check failed (it is still ISP, waiting for a decision);
+     * {@code checkedAtNanos} ({@link System#nanoTime}) tells a failure that a recovery has repaired
+     * since (as the dependency of another resource) from a new one.
+     */
+    public record CheckFailed(String tag, KitEvent event, Failure failure, long checkedAtNanos) implements Command {
     }
 
     /** An operator's action; {@code requestedTag} is the tag the operator named (any resource of the hierarchy). */
@@ -131,6 +138,8 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
     /** Why the hierarchy failed here (set by an escalation, cleared by the next restore): reported FAILED. */
     private Optional<dev.vigil.core.placement.Failure> failedHere = Optional.empty();
     private HierarchyPlacement.Local lastLocal;
+    /** When each resource was last repaired in place ({@link System#nanoTime}): a check failed before that is stale. */
+    private final Map<String, Long> recoveredAt = new HashMap<>();
 
     /**
      * @param kits     the recovery kit of each resource (the real ones; in-memory ones in the failure simulations)
@@ -318,12 +327,53 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
         if (shuttingDown || !current) {
             return this; // the hierarchy was taken out of service meanwhile: nothing left to recover
         }
+        Long repaired = recoveredAt.get(msg.tag());
+        if (repaired != null && repaired - msg.checkedAtNanos() > 0) {
+            return this; // recovered since, first, as what another failed resource depends on
+        }
         steps.begin("local recovery of " + msg.tag());
-        return localRecovery(msg);
+        return dependenciesFirst(msg);
     }
 
-    /** Step 2: repair the resource in place, up to its local-recovery-attempts, where repairing can help. */
-    private Behavior<Command> localRecovery(CheckFailed failed) {
+    /**
+     * Step 2a: a resource whose check fails may have failed because something it depends on failed
+     * underneath it (PostgreSQL after its filesystem's disk went away). Before repairing it, every
+     * resource below it is checked, out of turn; the first that fails, dependencies first, is the
+     * cause: it is recovered first (or, when that fails, is the failure the hierarchy escalates
+     * with), then the resource itself.
+     */
+    private Behavior<Command> dependenciesFirst(CheckFailed failed) {
+        List<StepRunner.Step> checks = new ArrayList<>();
+        for (ResourceConfig below : hierarchy.dependenciesOf(failed.tag())) {
+            if (steps.stateOf(below.tag()) == ResourceState.ISP) {
+                checks.add(checks.isEmpty() ? steps.check(below.tag()) : steps.check(below.tag()).together());
+            }
+        }
+        if (checks.isEmpty()) {
+            return localRecovery(failed, this::done);
+        }
+        return steps.run(checks, true, outcomes -> {
+            if (shuttingDown || removalRequested) {
+                return done(); // the operator's remove, or the shutdown's decision, waiting in the stash takes over
+            }
+            Optional<ResourceActor.Outcome> cause = outcomes.stream().filter(o -> !o.succeeded()).findFirst();
+            if (cause.isEmpty()) {
+                return localRecovery(failed, this::done);
+            }
+            ResourceActor.Outcome c = cause.get();
+            Failure f = c.failure().orElseThrow();
+            KitEvent event = c.event().orElseGet(() -> KitEvent.of(hierarchy.resource(c.tag()).orElseThrow().type(), "check"));
+            log.dependencyFailedToo(failed.tag(), c.tag(), event.toString(), f.reason());
+            return localRecovery(new CheckFailed(c.tag(), event, f, System.nanoTime()), () -> localRecovery(failed, this::done));
+        });
+    }
+
+    /**
+     * Step 2: repair the resource in place, up to its local-recovery-attempts, where repairing can
+     * help; {@code then} once it is repaired (the operation ends, or the resource that depends on it
+     * is repaired next).
+     */
+    private Behavior<Command> localRecovery(CheckFailed failed, Supplier<Behavior<Command>> then) {
         ResourceConfig r = hierarchy.resource(failed.tag()).orElseThrow();
         KitEvent event = failed.event();
         log.recoveryStarting(event.eventClass(), event.name(), r.tag());
@@ -342,16 +392,18 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
             log.noLocalRecovery(r.tag(), event.toString(), "local-recovery-attempts is 0");
             return escalate(new Escalation(r.tag(), event, failed.failure(), "local recovery is off"));
         }
-        return attemptRecovery(r, event, 1, attempts);
+        return attemptRecovery(r, event, 1, attempts, then);
     }
 
-    private Behavior<Command> attemptRecovery(ResourceConfig r, KitEvent event, int attempt, int attempts) {
+    private Behavior<Command> attemptRecovery(ResourceConfig r, KitEvent event, int attempt, int attempts,
+                                              Supplier<Behavior<Command>> then) {
         log.recoveryAttempt(r.tag(), event.toString());
         return steps.run(List.of(steps.recover(r.tag(), event)), true, outcomes -> {
             ResourceActor.Outcome o = outcomes.get(0);
             if (o.succeeded()) {
                 log.recoverySucceeded(r.tag(), event.toString(), attempt, attempts);
-                return done();
+                recoveredAt.put(r.tag(), System.nanoTime());
+                return then.get();
             }
             Failure f = o.failure().orElseThrow();
             log.recoveryAttemptFailed(r.tag(), attempt, attempts, f.reason());
@@ -360,7 +412,7 @@ public final class HierarchySupervisor extends AbstractBehavior<HierarchySupervi
             }
             boolean hopeless = f.kind() == FailureKind.MISCONFIGURED || f.kind() == FailureKind.NOT_AVAILABLE_HERE;
             if (attempt < attempts && !hopeless) {
-                return attemptRecovery(r, event, attempt + 1, attempts);
+                return attemptRecovery(r, event, attempt + 1, attempts, then);
             }
             log.allRecoveryAttemptsFailed(r.tag(), r.type() == ResourceType.IP, event.eventClass(), event.name());
             return escalate(new Escalation(r.tag(), event, f, "local recovery failed after " + attempt

@@ -78,8 +78,25 @@ public final class ResourceActor {
     public record Recover(KitEvent event, ActorRef<Outcome> replyTo) implements Command {
     }
 
-    /** The answer to Adopt, Restore, Remove and Recover: the status afterwards, and the failure if it failed. */
-    public record Outcome(String tag, ResourceStatus status, Optional<Failure> failure) {
+    /**
+     * A check asked for by the supervisor, out of turn: before it recovers a resource that depends on
+     * this one, it wants to know whether this one failed underneath it. Answered with an
+     * {@link Outcome} that carries the check's failure and event; a failure found this way goes only
+     * into the answer (no {@link HierarchySupervisor.CheckFailed}), and the resource waits, suspect,
+     * for the supervisor's decision. A resource already suspect answers with the failure it reported.
+     */
+    public record Check(ActorRef<Outcome> replyTo) implements Command {
+    }
+
+    /**
+     * The answer to Adopt, Restore, Remove, Recover and Check: the status afterwards, and the failure
+     * if it failed; for a failed check, also the kit's event.
+     */
+    public record Outcome(String tag, ResourceStatus status, Optional<Failure> failure, Optional<KitEvent> event) {
+        public Outcome(String tag, ResourceStatus status, Optional<Failure> failure) {
+            this(tag, status, failure, Optional.empty());
+        }
+
         public boolean succeeded() {
             return failure.isEmpty();
         }
@@ -101,6 +118,9 @@ public final class ResourceActor {
     }
 
     private record Checked(CheckResult result, Optional<CompletableFuture<String>> watch) implements Command {
+    }
+
+    private record CheckedFor(CheckResult result, Check request) implements Command {
     }
 
     private enum CheckDue implements Command {
@@ -126,6 +146,8 @@ public final class ResourceActor {
     private boolean monitoring = true;
     /** The kit's early warning while in service, if any; cancelled when leaving ISP. */
     private CompletableFuture<String> watch;
+    /** While suspect: the failed check's event and failure, for a {@link Check} asked meanwhile. */
+    private Outcome suspicion;
 
     /**
      * @param executor the blocking dispatcher every kit call runs on
@@ -164,6 +186,7 @@ public final class ResourceActor {
                 .onMessage(Restore.class, this::restoring)
                 .onMessage(Remove.class, this::removing)
                 .onMessage(Recover.class, msg -> refuse(msg.replyTo(), "it is not in service"))
+                .onMessage(Check.class, msg -> refuse(msg.replyTo(), "it is not in service"))
                 .onMessage(WatchFired.class, msg -> Behaviors.same())
                 .build();
     }
@@ -189,6 +212,7 @@ public final class ResourceActor {
                 .onMessage(Remove.class, this::removing)
                 .onMessage(Adopt.class, msg -> refuse(msg.replyTo(), "it is out of service"))
                 .onMessage(Recover.class, msg -> refuse(msg.replyTo(), "it is out of service"))
+                .onMessage(Check.class, msg -> refuse(msg.replyTo(), "it is out of service"))
                 .onMessage(WatchFired.class, msg -> Behaviors.same())
                 .build();
     }
@@ -243,8 +267,29 @@ public final class ResourceActor {
                 .onMessage(Restore.class, msg -> answer(msg.replyTo()))
                 .onMessage(Adopt.class, msg -> answer(msg.replyTo()))
                 .onMessage(Recover.class, msg -> answer(msg.replyTo()))
+                .onMessage(Check.class, msg -> monitoring ? checkingFor(msg) : answer(msg.replyTo()))
                 .onMessage(Remove.class, this::removing)
                 .build();
+    }
+
+    /** The supervisor's out-of-turn check: the periodic one goes on as before when it is healthy. */
+    private Behavior<Command> checkingFor(Check msg) {
+        runKit(kit::quickCheck, result -> new CheckedFor(result, msg), e -> CheckResult.failed(
+                KitEvent.of(resource.type(), "check"), FailureKind.FAILED, "internal error in the kit's quickCheck: " + e));
+        return busy(ReceiveBuilder.<Command>create().onMessage(CheckedFor.class, done -> {
+            CheckResult r = done.result();
+            if (r.isHealthy()) {
+                return finish(inService(), done.request().replyTo(), Optional.empty());
+            }
+            timers.cancel(CheckDue.INSTANCE);
+            cancelWatch();
+            KitEvent event = r.event().orElseThrow();
+            Failure failure = r.failure().orElseThrow();
+            log.checkFailed(resource.tag(), event.toString(), failure.kind().name(), failure.reason());
+            suspicion = new Outcome(resource.tag(), status, Optional.of(failure), Optional.of(event));
+            done.request().replyTo().tell(suspicion);
+            return stash.unstashAll(suspect());
+        }));
     }
 
     private Behavior<Command> checking() {
@@ -270,7 +315,8 @@ public final class ResourceActor {
         KitEvent event = msg.result().event().orElseThrow();
         Failure failure = msg.result().failure().orElseThrow();
         log.checkFailed(resource.tag(), event.toString(), failure.kind().name(), failure.reason());
-        supervisor.tell(new HierarchySupervisor.CheckFailed(resource.tag(), event, failure));
+        suspicion = new Outcome(resource.tag(), status, Optional.of(failure), Optional.of(event));
+        supervisor.tell(new HierarchySupervisor.CheckFailed(resource.tag(), event, failure, System.nanoTime()));
         return stash.unstashAll(suspect());
     }
 
@@ -282,6 +328,10 @@ public final class ResourceActor {
                 .onMessage(Remove.class, this::removing)
                 .onMessage(Restore.class, msg -> refuse(msg.replyTo(), "its check failed; local recovery is pending"))
                 .onMessage(Adopt.class, msg -> refuse(msg.replyTo(), "its check failed; local recovery is pending"))
+                .onMessage(Check.class, msg -> {
+                    msg.replyTo().tell(suspicion);
+                    return Behaviors.same();
+                })
                 .onMessage(WatchFired.class, msg -> Behaviors.same())
                 .build();
     }

@@ -320,6 +320,11 @@ final class StepRunner {
         return new Step(tag, replyTo -> new ResourceActor.Recover(event, replyTo), timeouts(tag).recover().plus(MARGIN), true);
     }
 
+    /** A check out of turn ({@link ResourceActor.Check}); it starts nothing. */
+    Step check(String tag) {
+        return new Step(tag, ResourceActor.Check::new, timeouts(tag).quickCheck().plus(MARGIN), false);
+    }
+
     Step adopt(String tag) {
         return new Step(tag, ResourceActor.Adopt::new, MARGIN, false);
     }

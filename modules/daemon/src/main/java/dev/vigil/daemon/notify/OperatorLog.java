@@ -279,6 +279,12 @@ public final class OperatorLog {
                 + event + "\"");
     }
 
+    /** Before recovering {@code tag}: {@code dependency}, which it depends on, fails its check too; it is recovered first. */
+    public void dependencyFailedToo(String tag, String dependency, String event, String reason) {
+        warn(LogType.LOG, "recover: resource \"" + tag + "\" depends on resource \"" + dependency + "\", whose check "
+                + "fails too (event \"" + event + "\"): " + reason + "; recovering \"" + dependency + "\" first");
+    }
+
     public void recoveryAttempt(String tag, String event) {
         info(LogType.LOG, "recover: attempting recovery using resource \"" + tag + "\" after failure by event \""
                 + event + "\" on resource \"" + tag + "\"");

@@ -294,6 +294,64 @@ class HierarchySupervisorTest {
                 + " after event \"gen,fail\": "), log);
     }
 
+    /**
+     * The hierarchy of {@link #configure} with fs/data and disk checked only once an hour: a failure
+     * of fs/data can only be found by db's recovery, which checks what db depends on first.
+     */
+    private void fsCheckedOnlyByDb() throws Exception {
+        config = TestSupport.configWith(dir, "n1", List.of(TestSupport.freePort(), TestSupport.freePort()),
+                TestSupport.freePort(), app.defaults() + """
+                  hierarchies = [ { tag = db, priorities { n1 = 1, n2 = 10 }, resources = [
+                    { tag = disk, type = generic, check-interval = 1h }
+                    { tag = ip, type = generic }
+                    { tag = "fs/data", type = generic, depends-on = [disk], check-interval = 1h }
+                    { tag = db, type = generic, depends-on = [ip, "fs/data"] }
+                  ] } ]
+                """);
+        hierarchy = config.hierarchies().get(0);
+    }
+
+    @Test
+    void aResourceWhoseDependencyFailedUnderneathItIsRepairedAfterTheDependency() throws Exception {
+        fsCheckedOnlyByDb();
+        ActorRef<HierarchySupervisor.Command> supervisor = startOutOfService();
+        assertTrue(perform(supervisor, HierarchyAction.RESTORE, "db").getValue().succeeded());
+        app.kill("fs/data");
+        app.kill("db");
+        TestSupport.await("db and fs/data recovered", WAIT, () -> app.running("db") && app.running("fs/data")
+                && newLogLines().contains("recover: local recovery of resource \"db\" after event \"gen,fail\" succeeded"));
+        assertEquals(List.of("recover fs/data", "recover db"), app.actions().subList(4, app.actions().size()),
+                "the dependency first, then db; nothing else touched");
+        String log = newLogLines();
+        assertTrue(log.contains("n1 WARN  quickCheck of resource \"fs/data\" on \"n1\" failed, event \"gen,fail\""), log);
+        assertTrue(log.contains("n1 WARN  recover: resource \"db\" depends on resource \"fs/data\", whose check fails too "
+                + "(event \"gen,fail\"): "), log);
+        assertTrue(log.contains("; recovering \"fs/data\" first"), log);
+        assertTrue(log.indexOf("RECOVERY class=gen event=fail name=fs/data") < log.indexOf("RECOVERY class=gen event=fail name=db"),
+                log);
+        for (String tag : List.of("db", "ip", "fs/data", "disk")) {
+            assertEquals(ResourceState.ISP, states.get(tag).state(), tag);
+        }
+    }
+
+    @Test
+    void aDependencyThatCannotBeRepairedIsTheFailureTheHierarchyEscalatesWith() throws Exception {
+        fsCheckedOnlyByDb();
+        ActorRef<HierarchySupervisor.Command> supervisor = startOutOfService();
+        assertTrue(perform(supervisor, HierarchyAction.RESTORE, "db").getValue().succeeded());
+        app.fail("recover", "fs/data");
+        app.kill("fs/data");
+        app.kill("db");
+        awaitStates(ResourceState.OSU, "db", "ip", "disk");
+        awaitStates(ResourceState.OSF, "fs/data");
+        assertEquals(List.of("recover fs/data", "recover fs/data", "remove db", "remove fs/data", "remove disk", "remove ip"),
+                app.actions().subList(4, app.actions().size()), "db is not repaired on a filesystem that failed");
+        assertTrue(states.get("db").reason().startsWith("out of service: resource \"fs/data\" failed after event "
+                + "\"gen,fail\": recover script "), states.get("db").reason());
+        assertTrue(newLogLines().contains("n1 ERROR hierarchy \"db\" is taken out of service on \"n1\": resource \"fs/data\" "
+                + "failed"), newLogLines());
+    }
+
     @Test
     void aMisconfiguredResourceGetsNoRecoveryAttemptAndNoRestartLoop() throws Exception {
         ActorRef<HierarchySupervisor.Command> supervisor = startOutOfService();

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * every later check fails at once instead of piling up threads behind it. The thread is started on
  * the first check and ends after a minute without one.
  */
-final class WriteProbe {
+public final class WriteProbe {
     private static final Logger LOG = LoggerFactory.getLogger(LogType.LOG.loggerName());
     /** The file the write check creates, syncs and deletes at the root of the mounted filesystem. */
     static final String FILE = ".vigil-quickcheck";
@@ -54,7 +54,7 @@ final class WriteProbe {
     private CompletableFuture<Optional<Failure>> blocked;
     private long blockedSince;
 
-    WriteProbe(String tag, String mountPoint, CommandRunner runner) {
+    public WriteProbe(String tag, String mountPoint, CommandRunner runner) {
         this.tag = tag;
         this.mountPoint = mountPoint;
         this.file = mountPoint.replaceAll("/+$", "") + "/" + FILE;
@@ -69,7 +69,7 @@ final class WriteProbe {
     }
 
     /** Writes the probe file within the deadline: empty when it worked (or the filesystem is full), else why not. */
-    synchronized Optional<Failure> write(Deadline d) {
+    public synchronized Optional<Failure> write(Deadline d) {
         if (blocked != null && !blocked.isDone()) {
             return timedOut("previous write check of " + mountPoint + " still blocked after " + millisSince(blockedSince)
                     + " ms (device hung?)");

@@ -1,14 +1,17 @@
 package dev.vigil.kits.postgresql;
 
+import dev.vigil.core.LogType;
 import dev.vigil.core.ResourceType;
 import dev.vigil.core.config.ActionTimeouts;
 import dev.vigil.core.config.spec.PostgresqlSpec;
 import dev.vigil.kits.ActionResult;
 import dev.vigil.kits.CheckResult;
+import dev.vigil.kits.Failure;
 import dev.vigil.kits.FailureKind;
 import dev.vigil.kits.KitEvent;
 import dev.vigil.kits.Presence;
 import dev.vigil.kits.RecoveryKit;
+import dev.vigil.kits.filesystem.WriteProbe;
 import dev.vigil.kits.process.CommandResult;
 import dev.vigil.kits.process.CommandRunner;
 import dev.vigil.kits.process.Deadline;
@@ -16,6 +19,8 @@ import dev.vigil.kits.process.ProcessWatch;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL instance that Vigil alone starts and stops ({@code pg_ctl} as the instance's OS
@@ -26,19 +31,26 @@ import java.util.concurrent.CompletableFuture;
  * postmaster process itself is watched ({@link #watch()}), so its death is noticed within 50 ms.
  */
 public final class PostgresqlKit implements RecoveryKit {
+    private static final Logger LOG = LoggerFactory.getLogger(LogType.LOG.loggerName());
     private static final KitEvent RECOVER = KitEvent.of(ResourceType.POSTGRESQL, "recover");
     private static final long POLL_MILLIS = 100;
+    /** How long remove waits at most for its write check of the data directory (a hung disk blocks it). */
+    private static final Duration DATA_DIR_PROBE = Duration.ofSeconds(2);
 
+    private final String tag;
     private final PostgresqlSpec spec;
     private final ActionTimeouts timeouts;
     private final Postmaster postmaster;
     private final HealthCheck health;
+    private final WriteProbe dataDirProbe;
 
     public PostgresqlKit(String tag, PostgresqlSpec spec, ActionTimeouts timeouts, CommandRunner runner) {
+        this.tag = tag;
         this.spec = spec;
         this.timeouts = timeouts;
         this.postmaster = new Postmaster(tag, spec, runner);
         this.health = new HealthCheck(spec);
+        this.dataDirProbe = new WriteProbe(tag, spec.dataDir(), runner);
     }
 
     @Override
@@ -93,7 +105,13 @@ public final class PostgresqlKit implements RecoveryKit {
         Postmaster.Instance instance = postmaster.inspect(d);
         switch (instance.state()) {
             case UNKNOWN:
-                return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), instance.describe() + " in " + spec.dataDir());
+                // postmaster.pid cannot be read: its disk failed (or hangs); a shutdown could not work there either
+                Optional<Long> running = postmaster.findByCommandLine(d);
+                if (running.isPresent()) {
+                    return stopOnDeadDisk(running.get(), spec.dataDir() + "/postmaster.pid cannot be read", d);
+                }
+                return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), instance.describe() + " in " + spec.dataDir()
+                        + ", and no postgres process with -D " + spec.dataDir() + " was found");
             case NO_PID_FILE:
             case STALE:
                 postmaster.clearLeftovers(instance, d);
@@ -102,11 +120,15 @@ public final class PostgresqlKit implements RecoveryKit {
                 break;
         }
         long pid = instance.pidFile().orElseThrow().pid();
-        CommandResult fast = postmaster.stop("fast", spec.fastStopTimeout(), d);
+        Optional<Failure> unwritable = dataDirProbe.write(Deadline.after(d.cap(DATA_DIR_PROBE)));
+        if (unwritable.isPresent()) {
+            return stopOnDeadDisk(pid, spec.dataDir() + " cannot be written (" + unwritable.get().reason() + ")", d);
+        }
+        CommandResult fast = postmaster.stop("fast", pid, spec.fastStopTimeout(), d);
         if (fast.succeeded()) {
             return ActionResult.success("stopped postmaster pid " + pid + " (fast shutdown)");
         }
-        CommandResult immediate = postmaster.stop("immediate", d.remaining(), d);
+        CommandResult immediate = postmaster.stop("immediate", pid, d.remaining(), d);
         if (immediate.succeeded()) {
             return ActionResult.success("stopped postmaster pid " + pid + " (immediate shutdown after fast failed: "
                     + fast.describe() + ")");
@@ -122,6 +144,23 @@ public final class PostgresqlKit implements RecoveryKit {
         }
         return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), "postmaster pid " + pid
                 + " survives pg_ctl stop -m fast, -m immediate and SIGKILL: " + immediate.describe());
+    }
+
+    /**
+     * The data directory cannot be written (its disk failed, or hangs): no shutdown can write its
+     * checkpoint there, and a fast or immediate shutdown only waits (seconds on a failed disk, its
+     * whole timeout on a hung one) for processes that cannot finish. What the server acknowledged
+     * is in its WAL already, so the postmaster is SIGKILLed at once and its backends after it.
+     */
+    private ActionResult stopOnDeadDisk(long pid, String what, Deadline d) {
+        LOG.warn("{}: {}: no shutdown could write its checkpoint; SIGKILL to postmaster pid {}", tag, what, pid);
+        if (!postmaster.killAtOnce(pid, d)) {
+            return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), "postmaster pid " + pid + " survives SIGKILL ("
+                    + what + ")");
+        }
+        postmaster.clearLeftovers(postmaster.inspect(d), d);
+        return ActionResult.success("killed postmaster pid " + pid + " at once: " + what
+                + ", so no shutdown could write its checkpoint");
     }
 
     @Override
@@ -179,7 +218,7 @@ public final class PostgresqlKit implements RecoveryKit {
         if (instance.pidFile().orElseThrow().status().equals("starting")) {
             return answering(d, "answering after its own crash recovery");
         }
-        CommandResult stopped = postmaster.stop("immediate", Duration.ofSeconds(30), d);
+        CommandResult stopped = postmaster.stop("immediate", instance.pidFile().orElseThrow().pid(), Duration.ofSeconds(30), d);
         Postmaster.Instance after = postmaster.inspect(d);
         if (after.state() == Postmaster.State.RUNNING && !postmaster.kill(after.pidFile().orElseThrow().pid(), d)) {
             return ActionResult.failed(d.timedOutOr(FailureKind.FAILED), "postmaster does not answer ("

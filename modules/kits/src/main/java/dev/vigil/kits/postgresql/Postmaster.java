@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class Postmaster {
     private static final Logger LOG = LoggerFactory.getLogger(LogType.LOG.loggerName());
     private static final Duration STEP = Duration.ofSeconds(5);
-    /** pg_ctl gets its own -t this much shorter than our limit, so it reports its timeout itself. */
+    /** pg_ctl start gets its own -t this much shorter than our limit, so it reports its timeout itself. */
     private static final Duration PG_CTL_MARGIN = Duration.ofSeconds(2);
 
     enum State {
@@ -135,6 +135,28 @@ final class Postmaster {
         }
     }
 
+    /**
+     * The postmaster of this data directory found without reading the data directory (for when
+     * postmaster.pid cannot be read: a failed disk): a {@code postgres} process whose command line
+     * has {@code -D <data-dir>}, as pg_ctl starts it. Empty when none, or when ps fails.
+     */
+    Optional<Long> findByCommandLine(Deadline d) {
+        CommandResult ps = runner.run(Command.of(d.cap(STEP), "ps", "-e", "-o", "pid=,comm=,args="));
+        if (!ps.succeeded()) {
+            return Optional.empty();
+        }
+        String dir = spec.dataDir().replaceAll("/+$", "");
+        java.util.regex.Pattern dashD = java.util.regex.Pattern.compile("(^|\\s)-D\\s*\"?"
+                + java.util.regex.Pattern.quote(dir) + "/*\"?(\\s|$)");
+        for (String line : ps.stdout().split("\n")) {
+            String[] f = line.strip().split("\\s+", 3);
+            if (f.length == 3 && (f[1].equals("postgres") || f[1].equals("postmaster")) && dashD.matcher(f[2]).find()) {
+                return Optional.of(Long.parseLong(f[0]));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Live postgres processes working in the data directory (its backends have it as cwd). */
     Map<Long, String> orphans(Deadline d) {
         HostProcesses.Lookup users = processes.usersOf(spec.dataDir(), d);
@@ -173,12 +195,32 @@ final class Postmaster {
         return major.matches("\\d{2,3}") && Integer.parseInt(major) >= 14 ? " -c recovery_init_sync_method=syncfs" : "";
     }
 
-    /** {@code pg_ctl -m MODE -w -t SECS stop} as the OS user, within {@code budget}. */
-    CommandResult stop(String mode, Duration budget, Deadline d) {
+    /**
+     * Stops postmaster {@code pid}: {@code pg_ctl -m MODE -W stop} as the OS user sends the
+     * signal, then this waits, within {@code budget}, for the process itself to end — not for
+     * postmaster.pid to go, as {@code pg_ctl -w} does: a postmaster whose disk failed under it
+     * exits without being able to delete that file, and {@code pg_ctl -w} would wait out its
+     * whole timeout for a process that is long gone (the file is a leftover for the next start).
+     */
+    CommandResult stop(String mode, long pid, Duration budget, Deadline d) {
         Duration limit = d.cap(budget);
-        long secs = Math.max(1, limit.minus(PG_CTL_MARGIN).toSeconds());
-        return runner.run(Command.of(limit, pgCtl(), "-D", spec.dataDir(), "-m", mode, "-w", "-t", Long.toString(secs), "stop")
+        long start = System.nanoTime();
+        CommandResult signalled = runner.run(Command.of(d.cap(STEP), pgCtl(), "-D", spec.dataDir(), "-m", mode, "-W", "stop")
                 .asUser(spec.osUser()));
+        if (!signalled.succeeded()) {
+            return signalled;
+        }
+        Map<Long, String> left = processes.awaitGone(List.of(pid), limit.minus(Duration.ofNanos(System.nanoTime() - start)), d);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        return left.isEmpty()
+                ? new CommandResult(signalled.command(), 0, "postmaster pid " + pid + " ended", "", false, took)
+                : new CommandResult(signalled.command(), 1, "", "postmaster pid " + pid + " still runs "
+                        + CommandResult.seconds(took) + " after " + mode + " shutdown was requested", true, took);
+    }
+
+    /** SIGKILL without trying pg_ctl (the caller says why); returns true when it is gone. */
+    boolean killAtOnce(long pid, Deadline d) {
+        return processes.kill(List.of(pid), Duration.ofSeconds(5), d).isEmpty();
     }
 
     /** SIGKILL for a postmaster that pg_ctl could not stop; returns true when it is gone. */

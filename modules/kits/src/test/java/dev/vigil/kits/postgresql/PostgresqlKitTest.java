@@ -69,6 +69,11 @@ class PostgresqlKitTest {
                 Duration.ofSeconds(120), Duration.ofSeconds(10), Duration.ofSeconds(120)), List.of());
     }
 
+    private static PostgresqlSpec withFastStopTimeout(PostgresqlSpec s, Duration fastStop) {
+        return new PostgresqlSpec(s.dataDir(), s.port(), s.osUser(), s.binDir(), s.superuser(), s.passwordFile(),
+                s.checkTimeout(), fastStop, s.logFile());
+    }
+
     private static long postmaster() {
         return pg.postmasterPid().orElseThrow();
     }
@@ -330,11 +335,110 @@ class PostgresqlKitTest {
         }
     }
 
+    /**
+     * A postmaster on a disk gone read-only under it ends at the fast shutdown but cannot delete
+     * postmaster.pid: the remove is done when the process is gone (pg_ctl -w would wait out the
+     * whole fast-stop-timeout for the file, then fall back to an immediate shutdown of nothing),
+     * and the next restore clears the leftover file.
+     */
+    @Test
+    void aPostmasterThatCannotDeleteItsPidFileIsStoppedWithoutWaitingForTheFile() throws Exception {
+        PostgresqlSpec s = pg.spec(Optional.empty());
+        RecoveryKit kit = kit(withFastStopTimeout(s, Duration.ofSeconds(30)));
+        assertTrue(kit.restore().succeeded());
+        long pid = postmaster();
+        TestHost.sh("chmod", "a-w", s.dataDir());
+        try {
+            ActionResult r = kit.remove();
+            assertTrue(r.succeeded(), r.toString());
+            assertEquals("stopped postmaster pid " + pid + " (fast shutdown)", r.message());
+            assertTrue(TestHost.gone(pid), "the postmaster is gone");
+            assertTrue(java.nio.file.Files.exists(java.nio.file.Path.of(s.dataDir(), "postmaster.pid")),
+                    "its postmaster.pid is left behind");
+        } finally {
+            TestHost.sh("chmod", "u+w", s.dataDir());
+        }
+        ActionResult again = kit.restore();
+        assertTrue(again.succeeded(), again.toString());
+        assertTrue(kit.remove().succeeded());
+    }
+
+    /**
+     * The disk under a running PostgreSQL fails, reads and writes (ext4's shutdown ioctl, as
+     * {@code xfs_io -c shutdown} does it: every I/O of the filesystem fails with EIO from then on):
+     * postmaster.pid cannot be read, so remove finds the postmaster by its {@code -D} and SIGKILLs it
+     * at once, instead of failing with "cannot tell" or trying a shutdown that cannot work there.
+     */
+    @Test
+    void aPostmasterWhoseDiskFailedIsFoundByItsCommandLineAndKilledAtOnce() throws Exception {
+        String message = removeAfterTheDiskFails("", disk -> disk.inside("perl", "-e", "open(my $f, '<', $ARGV[0]) or "
+                + "die \"open: $!\"; my $how = pack('L', 2); ioctl($f, 0x8004587D, $how) or die \"EXT4_IOC_SHUTDOWN: $!\"",
+                disk.mountPoint.toString()));
+        assertTrue(message.endsWith("/data/postmaster.pid cannot be read, so no shutdown could write its checkpoint"),
+                message);
+    }
+
+    /**
+     * The disk under a running PostgreSQL stops taking writes, reads still work (ext4 mounted with
+     * errors=remount-ro after an error: {@code trigger_fs_error}): remove's write check of the data
+     * directory fails, so it SIGKILLs the postmaster at once instead of a fast shutdown that cannot
+     * write its checkpoint and waits for its children (4 s and more on the namespace bed).
+     */
+    @Test
+    void aPostmasterWhoseDiskTakesNoMoreWritesIsKilledAtOnceInsteadOfShutDown() throws Exception {
+        String message = removeAfterTheDiskFails("errors=remount-ro", disk -> {
+            String name = disk.device.substring(disk.device.lastIndexOf('/') + 1);
+            TestHost.sh("sh", "-c", "echo 1 > /sys/fs/ext4/" + name + "/trigger_fs_error");
+        });
+        assertTrue(message.contains("/data cannot be written ("), message);
+        assertTrue(message.endsWith("), so no shutdown could write its checkpoint"), message);
+    }
+
+    /** PostgreSQL on a disk of its own, in service; {@code fail} fails the disk; remove's message. */
+    private static String removeAfterTheDiskFails(String mountOptions,
+                                                  java.util.function.Consumer<dev.vigil.kits.filesystem.SharedDisk> fail)
+            throws Exception {
+        TestHost.require("PostgreSQL on a disk that fails", "losetup", "mkfs.ext4", "perl");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vigil-kits-deaddisk-");
+        TestHost.sh("chmod", "755", dir.toString());
+        try (dev.vigil.kits.filesystem.SharedDisk disk = new dev.vigil.kits.filesystem.SharedDisk(dir, "160M")) {
+            java.nio.file.Files.createDirectories(disk.mountPoint);
+            if (mountOptions.isEmpty()) {
+                disk.inside("mount", disk.device, disk.mountPoint.toString());
+            } else {
+                disk.inside("mount", "-o", mountOptions, disk.device, disk.mountPoint.toString());
+            }
+            PgInstance db = new PgInstance(disk.mountPoint, disk.prefix());
+            RecoveryKit kit = TestResources.kit("powergres-dead-disk", db.spec(Optional.empty()), TestResources.timeouts(
+                    Duration.ofSeconds(120), Duration.ofSeconds(120), Duration.ofSeconds(10), Duration.ofSeconds(120)),
+                    disk.prefix());
+            long pid = -1;
+            try {
+                assertTrue(kit.restore().succeeded());
+                pid = db.postmasterPid().orElseThrow();
+                assertTrue(db.write());
+                fail.accept(disk);
+                ActionResult r = kit.remove();
+                assertTrue(r.succeeded(), r.toString());
+                assertTrue(r.message().startsWith("killed postmaster pid " + pid + " at once: " + db.dataDir), r.message());
+                assertTrue(TestHost.awaitGone(pid, 5000), "the postmaster is gone");
+                return r.message();
+            } finally {
+                if (pid > 0 && !TestHost.gone(pid)) {
+                    TestHost.kill(pid);
+                    TestHost.awaitGone(pid, 5000);
+                }
+                disk.inside("umount", disk.mountPoint.toString());
+            }
+        } finally {
+            TestHost.sh("rm", "-rf", dir.toString());
+        }
+    }
+
     @Test
     void removeFallsBackToImmediateShutdownWhenFastHangs() throws Exception {
         PostgresqlSpec s = pg.spec(Optional.empty());
-        RecoveryKit kit = kit(new PostgresqlSpec(s.dataDir(), s.port(), s.osUser(), s.binDir(), s.superuser(),
-                s.passwordFile(), s.checkTimeout(), Duration.ofSeconds(3), s.logFile()));
+        RecoveryKit kit = kit(withFastStopTimeout(s, Duration.ofSeconds(3)));
         assertTrue(kit.restore().succeeded());
         long checkpointer = childNamed(postmaster(), "checkpointer");
         TestHost.sh("kill", "-STOP", Long.toString(checkpointer));
