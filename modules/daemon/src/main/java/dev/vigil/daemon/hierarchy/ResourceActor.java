@@ -282,11 +282,7 @@ public final class ResourceActor {
                 return finish(inService(), done.request().replyTo(), Optional.empty());
             }
             timers.cancel(CheckDue.INSTANCE);
-            cancelWatch();
-            KitEvent event = r.event().orElseThrow();
-            Failure failure = r.failure().orElseThrow();
-            log.checkFailed(resource.tag(), event.toString(), failure.kind().name(), failure.reason());
-            suspicion = new Outcome(resource.tag(), status, Optional.of(failure), Optional.of(event));
+            suspectAfter(r);
             done.request().replyTo().tell(suspicion);
             return stash.unstashAll(suspect());
         }));
@@ -311,13 +307,19 @@ public final class ResourceActor {
             timers.startSingleTimer(CheckDue.INSTANCE, resource.policy().checkInterval());
             return stash.unstashAll(inService());
         }
+        suspectAfter(msg.result());
+        supervisor.tell(new HierarchySupervisor.CheckFailed(resource.tag(), suspicion.event().orElseThrow(),
+                suspicion.failure().orElseThrow(), System.nanoTime()));
+        return stash.unstashAll(suspect());
+    }
+
+    /** A failed check: the watch ends, the failure is logged and kept as the {@link #suspicion}. */
+    private void suspectAfter(CheckResult failed) {
         cancelWatch();
-        KitEvent event = msg.result().event().orElseThrow();
-        Failure failure = msg.result().failure().orElseThrow();
+        KitEvent event = failed.event().orElseThrow();
+        Failure failure = failed.failure().orElseThrow();
         log.checkFailed(resource.tag(), event.toString(), failure.kind().name(), failure.reason());
         suspicion = new Outcome(resource.tag(), status, Optional.of(failure), Optional.of(event));
-        supervisor.tell(new HierarchySupervisor.CheckFailed(resource.tag(), event, failure, System.nanoTime()));
-        return stash.unstashAll(suspect());
     }
 
     // ---- ISP with a failed check: the supervisor decides (recover, or take it out of service) ----

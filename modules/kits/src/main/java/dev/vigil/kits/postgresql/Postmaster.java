@@ -226,7 +226,7 @@ final class Postmaster {
     /** SIGKILL for a postmaster that pg_ctl could not stop; returns true when it is gone. */
     boolean kill(long pid, Deadline d) {
         LOG.error("{}: pg_ctl could not stop postmaster pid {}: sending SIGKILL", tag, pid);
-        return processes.kill(List.of(pid), Duration.ofSeconds(5), d).isEmpty();
+        return killAtOnce(pid, d);
     }
 
     /**
